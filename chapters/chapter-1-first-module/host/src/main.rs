@@ -1,0 +1,95 @@
+//! Chapter 1, the host: a native Rust program that embeds the Wasmtime VM,
+//! loads the guest module, gives it WASI, and calls the guest's `sum`.
+//!
+//! Run it with `cargo xtask run chapter-1`, or hand it a module of your own:
+//! `cargo run -p chapter-1-host -- path/to/module.wasm`.
+
+// ANCHOR: imports
+use std::path::PathBuf;
+
+use wasmtime::error::Context;
+use wasmtime::{Config, Engine, Linker, Module, Result, Store};
+use wasmtime_wasi::WasiCtxBuilder;
+use wasmtime_wasi::p1::{self, WasiP1Ctx};
+// ANCHOR_END: imports
+
+// ANCHOR: default_guest
+/// Where `cargo xtask build chapter-1` writes the guest. The path is made from
+/// this crate's own folder at compile time, so the host finds the guest from
+/// whatever directory you start it in.
+const DEFAULT_GUEST: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../../target/wasm/wasm32-wasip1/debug/chapter_1_guest.wasm"
+);
+// ANCHOR_END: default_guest
+
+fn main() -> Result<()> {
+    // ANCHOR: args
+    // The first argument, if there is one, is the module to run.
+    let path = match std::env::args_os().nth(1) {
+        Some(arg) => PathBuf::from(arg),
+        None => PathBuf::from(DEFAULT_GUEST),
+    };
+    // ANCHOR_END: args
+
+    // ANCHOR: engine
+    // The engine compiles WebAssembly to native code. With `debug_info` on,
+    // it keeps the guest's DWARF so that a native debugger can see the guest's
+    // Rust source (chapter 2 puts this to work).
+    let mut config = Config::new();
+    config.debug_info(true);
+    let engine = Engine::new(&config)?;
+    // ANCHOR_END: engine
+
+    // ANCHOR: module
+    // A `Module` is the compiled, not yet running, form of the .wasm file.
+    let module = Module::from_file(&engine, &path)
+        .with_context(|| format!("cannot load the guest module `{}`", path.display()))?;
+    // ANCHOR_END: module
+
+    // ANCHOR: linker
+    // The linker holds everything the host offers to guests. Here that is
+    // WASI preview 1: the `wasi_snapshot_preview1` functions that `println!`
+    // in the guest ends up calling.
+    let mut linker: Linker<WasiP1Ctx> = Linker::new(&engine);
+    p1::add_to_linker_sync(&mut linker, |wasi| wasi)?;
+    // ANCHOR_END: linker
+
+    // ANCHOR: store
+    // The store owns all the state of running guests. Its data, a `WasiP1Ctx`
+    // here, is what the WASI functions work on: we let the guest write to our
+    // own stdout and stderr.
+    let wasi = WasiCtxBuilder::new().inherit_stdio().build_p1();
+    let mut store = Store::new(&engine, wasi);
+    // ANCHOR_END: store
+
+    // ANCHOR: instantiate
+    // Instantiating resolves each of the module's imports against the linker.
+    let instance = linker
+        .instantiate(&mut store, &module)
+        .with_context(|| format!("cannot instantiate `{}`", path.display()))?;
+
+    // A library module built by today's Rust may export `_initialize`, which
+    // sets up the guest's runtime. It must run before anything else.
+    if let Ok(initialize) = instance.get_typed_func::<(), ()>(&mut store, "_initialize") {
+        initialize.call(&mut store, ())?;
+    }
+    // ANCHOR_END: instantiate
+
+    // ANCHOR: call
+    // Look up `sum` and check its signature once: `(i32, i32) -> i32`.
+    let sum = instance
+        .get_typed_func::<(i32, i32), i32>(&mut store, "sum")
+        .with_context(|| {
+            format!("`{}` must export `sum` as fn(i32, i32) -> i32", path.display())
+        })?;
+
+    // Calling into the guest returns an error if the guest traps.
+    let answer = sum
+        .call(&mut store, (5, 4))
+        .with_context(|| format!("the guest `{}` trapped in `sum`", path.display()))?;
+    println!("From host: Answer returned to the host VM: {answer:?}");
+    // ANCHOR_END: call
+
+    Ok(())
+}

@@ -1,0 +1,135 @@
+//! Helpers for the tests in `tests/tests/`: build a chapter once per test
+//! binary, run its hosts, and compare their output with insta snapshots.
+//!
+//! Guests are built through the same code as `cargo xtask build` (the `xtask`
+//! library), so the tests run exactly the `.wasm` files that readers run.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::{Mutex, OnceLock};
+use std::time::Duration;
+
+pub use xtask::process::Captured;
+use xtask::run::ReadyHost;
+use xtask::{chapters, guests, run, toolchain};
+
+/// The workbook's root folder.
+pub fn root() -> PathBuf {
+    xtask::root()
+}
+
+/// The hosts of a chapter (`"chapter-1"`), built with their guests. Builds
+/// once per test binary; a build failure fails every test that asks.
+pub fn chapter(name: &str) -> Vec<ReadyHost> {
+    static BUILT: OnceLock<Mutex<HashMap<String, Result<Vec<ReadyHost>, String>>>> = OnceLock::new();
+    let mut built = BUILT.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
+    let result = built.entry(name.to_string()).or_insert_with(|| build_chapter(name));
+    match result {
+        Ok(hosts) => hosts.clone(),
+        Err(err) => panic!("{err}"),
+    }
+}
+
+fn build_chapter(name: &str) -> Result<Vec<ReadyHost>, String> {
+    let root = root();
+    let toolchain = toolchain::find().map_err(|e| format!("{e:#}\n(`cargo xtask test` installs what is missing)"))?;
+    let chapter = chapters::find(&root, name).map_err(|e| format!("{e:#}"))?;
+    run::build_chapter(&root, &toolchain, &chapter, xtask::cargo::Messages::Capture).map_err(|e| format!("{e:#}"))
+}
+
+/// One host of a chapter, by package name.
+pub fn host(chapter_name: &str, package: &str) -> ReadyHost {
+    chapter(chapter_name)
+        .into_iter()
+        .find(|h| h.host.package == package)
+        .unwrap_or_else(|| panic!("{chapter_name} has no host `{package}`"))
+}
+
+/// The `.wasm` of a guest package, built with its chapter.
+pub fn guest_wasm(chapter_name: &str, package: &str) -> PathBuf {
+    chapter(chapter_name);
+    let path = guests::wasm_path(&guests::target_dir(&root()), package, "dev");
+    assert!(path.is_file(), "{} was not built", path.display());
+    path
+}
+
+/// Run a host with the given arguments (instead of its usual ones).
+pub fn run_host_with(ready: &ReadyHost, args: &[&std::ffi::OsStr]) -> Captured {
+    let mut cmd = Command::new(&ready.exe);
+    cmd.args(args).current_dir(root());
+    run_command(cmd)
+}
+
+/// Run a host as `cargo xtask run` does.
+pub fn run_host(ready: &ReadyHost) -> Captured {
+    run_command(ready.command(&root()))
+}
+
+pub fn run_command(cmd: Command) -> Captured {
+    xtask::process::run_captured(cmd, Duration::from_secs(60)).expect("cannot run the host")
+}
+
+/// Write a module given in WAT to a temporary `.wasm` file and return its path.
+pub fn wasm_from_wat(name: &str, wat: &str) -> PathBuf {
+    let bytes = wat::parse_str(wat).expect("the test's WAT is valid");
+    write_temp(&format!("{name}.wasm"), &bytes)
+}
+
+/// Write bytes to a file in a temporary folder of this test run.
+pub fn write_temp(name: &str, bytes: &[u8]) -> PathBuf {
+    let dir = root().join("target").join("test-files");
+    std::fs::create_dir_all(&dir).expect("cannot create target/test-files");
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).expect("cannot write a test file");
+    path
+}
+
+/// Assert that a host's stdout is its chapter's snapshot, byte for byte.
+///
+/// The snapshot lives in the chapter's folder (`snapshots/<host>.snap`), where
+/// `cargo xtask check` and the book read it too.
+pub fn assert_output_snapshot(ready: &ReadyHost, out: &Captured) {
+    assert!(out.success(), "{} {}:\n{}", ready.host.package, out.ending(), out.stderr_text());
+    let stdout = out.stdout_text();
+    let snapshot = &ready.host.snapshot;
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(snapshot.parent().expect("snapshots folder"));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings.bind(|| insta::assert_snapshot!(ready.host.package.as_str(), stdout));
+    // insta ignores trailing whitespace; the workbook promises the exact bytes.
+    let expected = xtask::snapshot::expected_output(snapshot).expect("the snapshot is readable");
+    assert_eq!(stdout, expected, "the output differs from {} in its exact bytes", snapshot.display());
+}
+
+/// The (module, name) pairs of a module's function imports, and its function exports.
+pub fn imports_and_exports(path: &Path) -> (Vec<(String, String)>, Vec<String>) {
+    let bytes = std::fs::read(path).expect("the module is readable");
+    let mut imports = Vec::new();
+    let mut exports = Vec::new();
+    for payload in wasmparser::Parser::new(0).parse_all(&bytes) {
+        match payload.expect("the module parses") {
+            wasmparser::Payload::ImportSection(section) => {
+                for import in section.into_imports() {
+                    let import = import.expect("an import parses");
+                    if matches!(import.ty, wasmparser::TypeRef::Func(_)) {
+                        imports.push((import.module.to_string(), import.name.to_string()));
+                    }
+                }
+            }
+            wasmparser::Payload::ExportSection(section) => {
+                for export in section {
+                    let export = export.expect("an export parses");
+                    if export.kind == wasmparser::ExternalKind::Func {
+                        exports.push(export.name.to_string());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    imports.sort();
+    exports.sort();
+    (imports, exports)
+}

@@ -1,0 +1,97 @@
+//! Chapter 1: the first module and its host, on the real guest.
+
+use std::ffi::OsStr;
+
+use workbook_tests::{assert_output_snapshot, guest_wasm, host, imports_and_exports, run_host, run_host_with, wasm_from_wat};
+
+const CHAPTER: &str = "chapter-1";
+const HOST: &str = "chapter-1-host";
+
+#[test]
+fn the_host_prints_the_guests_line_then_its_own() {
+    let ready = host(CHAPTER, HOST);
+    assert_output_snapshot(&ready, &run_host(&ready));
+}
+
+#[test]
+fn without_an_argument_the_host_runs_the_built_guest_from_any_directory() {
+    let ready = host(CHAPTER, HOST);
+    let mut cmd = std::process::Command::new(&ready.exe);
+    cmd.current_dir(std::env::temp_dir());
+    let out = workbook_tests::run_command(cmd);
+    assert!(out.success(), "{}", out.stderr_text());
+    assert_eq!(out.stdout_text(), run_host(&ready).stdout_text());
+}
+
+#[test]
+fn the_guest_imports_exactly_the_four_wasi_functions_and_exports_sum() {
+    let (imports, exports) = imports_and_exports(&guest_wasm(CHAPTER, "chapter-1-guest"));
+    let wasi = |name: &str| ("wasi_snapshot_preview1".to_string(), name.to_string());
+    assert_eq!(
+        imports,
+        vec![wasi("environ_get"), wasi("environ_sizes_get"), wasi("fd_write"), wasi("proc_exit")]
+    );
+    assert!(exports.contains(&"sum".to_string()), "exports: {exports:?}");
+}
+
+/// Run the host on `path`; it must fail with exit status 1, no panic, and a
+/// message holding every one of `expected`.
+fn assert_fails_clearly(path: &std::path::Path, expected: &[&str]) {
+    let out = run_host_with(&host(CHAPTER, HOST), &[path.as_os_str()]);
+    let stderr = out.stderr_text();
+    assert_eq!(out.status.and_then(|s| s.code()), Some(1), "stderr:\n{stderr}");
+    assert!(!stderr.contains("panicked"), "the host panicked:\n{stderr}");
+    assert!(out.stdout.is_empty() || !out.stdout_text().contains("From host"), "{}", out.stdout_text());
+    for needle in expected {
+        assert!(stderr.contains(needle), "stderr lacks `{needle}`:\n{stderr}");
+    }
+}
+
+#[test]
+fn a_missing_file_is_named_in_the_error() {
+    let path = workbook_tests::root().join("target/test-files/no-such-module.wasm");
+    let shown = path.display().to_string();
+    assert_fails_clearly(&path, &["cannot load the guest module", &shown, "No such file"]);
+}
+
+#[test]
+fn a_file_that_is_not_wasm_is_refused() {
+    let path = workbook_tests::write_temp("not-wasm.wasm", b"this is text, not WebAssembly\n");
+    let shown = path.display().to_string();
+    assert_fails_clearly(&path, &["cannot load the guest module", &shown, "failed to parse WebAssembly module"]);
+}
+
+#[test]
+fn a_module_without_sum_is_refused() {
+    let path = wasm_from_wat("no-sum", r#"(module (func (export "add") (param i32 i32) (result i32) local.get 0))"#);
+    let shown = path.display().to_string();
+    assert_fails_clearly(&path, &[&shown, "must export `sum` as fn(i32, i32) -> i32", "failed to find function export `sum`"]);
+}
+
+#[test]
+fn a_sum_of_another_signature_is_refused() {
+    let path = wasm_from_wat("sum-i64", r#"(module (func (export "sum") (param i64 i64) (result i64) local.get 0))"#);
+    let shown = path.display().to_string();
+    assert_fails_clearly(&path, &[&shown, "must export `sum` as fn(i32, i32) -> i32", "type mismatch"]);
+}
+
+#[test]
+fn a_guest_that_traps_is_reported_with_its_wasm_backtrace() {
+    let path = wasm_from_wat(
+        "sum-traps",
+        r#"(module
+             (func $check (param i32) (if (i32.gt_s (local.get 0) (i32.const 8)) (then unreachable)))
+             (func $sum (export "sum") (param i32 i32) (result i32)
+               (call $check (i32.add (local.get 0) (local.get 1)))
+               (i32.add (local.get 0) (local.get 1))))"#,
+    );
+    let shown = path.display().to_string();
+    assert_fails_clearly(&path, &[&shown, "trapped in `sum`", "wasm backtrace", "check", "sum", "unreachable"]);
+}
+
+#[test]
+fn an_argument_is_a_path_even_when_it_looks_like_an_option() {
+    let out = run_host_with(&host(CHAPTER, HOST), &[OsStr::new("--help")]);
+    assert!(!out.success());
+    assert!(out.stderr_text().contains("cannot load the guest module `--help`"), "{}", out.stderr_text());
+}

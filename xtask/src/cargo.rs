@@ -1,0 +1,98 @@
+//! Running cargo builds: the hosts (native) and, through `guests`, the guests.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use cargo_metadata::Message;
+
+use crate::process;
+
+/// How a build shows its compiler messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Messages {
+    /// Straight to the terminal, with cargo's progress.
+    Show,
+    /// Captured: a failure's error holds the compiler's messages. Used by the
+    /// grader, which must report a student's compile error and go on.
+    Capture,
+}
+
+/// A build that takes longer than this has gone wrong (a cold build of
+/// Wasmtime is about two minutes on two cores).
+pub const BUILD_TIMEOUT: Duration = Duration::from_secs(30 * 60);
+
+/// The cargo that runs xtask (cargo tells us in `$CARGO`), for native builds.
+pub fn native_cargo() -> Command {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    Command::new(cargo)
+}
+
+/// Run a `cargo build` whose stdout is JSON messages; returns that stdout.
+pub fn run_build(mut cmd: Command, what: &str, messages: Messages) -> Result<Vec<u8>> {
+    match messages {
+        Messages::Show => {
+            let out = {
+                cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::inherit());
+                let child = cmd.spawn().with_context(|| format!("cannot start cargo to build {what}"))?;
+                child.wait_with_output().with_context(|| format!("building {what}"))?
+            };
+            if !out.status.success() {
+                bail!("building {what} failed (the compiler's messages are above)");
+            }
+            Ok(out.stdout)
+        }
+        Messages::Capture => {
+            cmd.arg("--color=never");
+            let out = process::run_captured(cmd, BUILD_TIMEOUT)?;
+            if !out.success() {
+                bail!("building {what} failed ({}):\n{}", out.ending(), compiler_messages(&out.stderr_text()));
+            }
+            Ok(out.stdout)
+        }
+    }
+}
+
+/// Cargo's stderr without its progress chatter: what a student needs to read.
+fn compiler_messages(stderr: &str) -> String {
+    let noise = ["Compiling ", "Updating ", "Locking ", "Downloading ", "Downloaded ", "Blocking ", "Adding "];
+    stderr
+        .lines()
+        .filter(|line| !noise.iter().any(|n| line.trim_start().starts_with(n)))
+        .collect::<Vec<_>>()
+        .join("\n")
+        .trim()
+        .to_string()
+}
+
+/// Build native host binaries of the workspace at `manifest`; returns each
+/// package's executable.
+pub fn build_hosts(
+    manifest: &Path,
+    packages: &[String],
+    messages: Messages,
+) -> Result<BTreeMap<String, PathBuf>> {
+    let mut cmd = native_cargo();
+    cmd.args(["build", "--message-format=json-render-diagnostics", "--manifest-path"])
+        .arg(manifest);
+    for package in packages {
+        cmd.args(["--package", package]);
+    }
+    let stdout = run_build(cmd, &packages.join(", "), messages)?;
+    let mut executables = BTreeMap::new();
+    for message in Message::parse_stream(stdout.as_slice()) {
+        if let Ok(Message::CompilerArtifact(artifact)) = message
+            && let Some(exe) = artifact.executable
+        {
+            executables.insert(artifact.target.name.clone(), exe.into_std_path_buf());
+        }
+    }
+    for package in packages {
+        if !executables.contains_key(package) {
+            bail!("cargo built `{package}` but reported no executable for it");
+        }
+    }
+    Ok(executables)
+}

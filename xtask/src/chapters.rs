@@ -1,0 +1,183 @@
+//! What chapters exist, and what each is made of.
+//!
+//! A chapter is a folder `chapters/chapter-<N>-<slug>/` holding crates: hosts are
+//! packages named `chapter-<N>-host…`, guests `chapter-<N>-guest…`. A host names
+//! the guests it runs in its `Cargo.toml`:
+//!
+//! ```toml
+//! [package.metadata.workbook]
+//! guests = ["chapter-1-guest"]
+//! ```
+//!
+//! and is run with those guests' `.wasm` paths as its arguments. Its expected
+//! output is the insta snapshot `snapshots/<host package>.snap` in the chapter.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use serde::Deserialize;
+
+#[derive(Debug, Clone)]
+pub struct Chapter {
+    pub number: u32,
+    /// The folder name, e.g. `chapter-1-first-module`.
+    pub name: String,
+    pub dir: PathBuf,
+    pub hosts: Vec<Host>,
+    /// Every guest package of the chapter, hosts' or not.
+    pub guests: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Host {
+    pub package: String,
+    /// Guest packages whose `.wasm` paths are the host's arguments, in order.
+    pub guests: Vec<String>,
+    /// Extra arguments after the guests' paths.
+    pub args: Vec<String>,
+    /// The insta snapshot holding the host's expected stdout.
+    pub snapshot: PathBuf,
+}
+
+impl fmt::Display for Chapter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "chapter-{}", self.number)
+    }
+}
+
+#[derive(Deserialize)]
+struct Manifest {
+    package: Package,
+}
+
+#[derive(Deserialize)]
+struct Package {
+    name: String,
+    #[serde(default)]
+    metadata: Option<Metadata>,
+}
+
+#[derive(Deserialize)]
+struct Metadata {
+    workbook: Option<WorkbookMetadata>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WorkbookMetadata {
+    #[serde(default)]
+    guests: Vec<String>,
+    #[serde(default)]
+    args: Vec<String>,
+}
+
+/// Every chapter, in order.
+pub fn all(root: &Path) -> Result<Vec<Chapter>> {
+    let chapters_dir = root.join("chapters");
+    let mut chapters = Vec::new();
+    let entries = std::fs::read_dir(&chapters_dir)
+        .with_context(|| format!("cannot list {}", chapters_dir.display()))?;
+    for entry in entries {
+        let dir = entry?.path();
+        let Some(name) = dir.file_name().and_then(|n| n.to_str()).map(str::to_owned) else {
+            continue;
+        };
+        let Some(number) = chapter_number(&name) else { continue };
+        chapters.push(load(number, name, dir)?);
+    }
+    chapters.sort_by_key(|c| c.number);
+    Ok(chapters)
+}
+
+/// A chapter by any of its names: `chapter-2`, `2`, or its folder name.
+pub fn find(root: &Path, wanted: &str) -> Result<Chapter> {
+    let chapters = all(root)?;
+    let wanted = wanted.trim().trim_end_matches('/');
+    let wanted = wanted.strip_prefix("chapters/").unwrap_or(wanted);
+    let by_number = wanted
+        .strip_prefix("chapter-")
+        .unwrap_or(wanted)
+        .parse::<u32>()
+        .ok();
+    let found = chapters
+        .iter()
+        .find(|c| c.name == wanted || Some(c.number) == by_number);
+    match found {
+        Some(chapter) => Ok(chapter.clone()),
+        None => {
+            let list: Vec<String> = chapters
+                .iter()
+                .map(|c| format!("  chapter-{:<3} ({})", c.number, c.name))
+                .collect();
+            bail!("there is no chapter `{wanted}`. The chapters are:\n{}", list.join("\n"))
+        }
+    }
+}
+
+/// `chapter-12-some-slug` -> 12.
+fn chapter_number(folder: &str) -> Option<u32> {
+    let rest = folder.strip_prefix("chapter-")?;
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    let after = &rest[digits.len()..];
+    if after.is_empty() || after.starts_with('-') { digits.parse().ok() } else { None }
+}
+
+fn load(number: u32, name: String, dir: PathBuf) -> Result<Chapter> {
+    let mut hosts = Vec::new();
+    let mut guests = Vec::new();
+    let mut crate_dirs: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .with_context(|| format!("cannot list {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join("Cargo.toml").is_file())
+        .collect();
+    crate_dirs.sort();
+    let host_prefix = format!("chapter-{number}-host");
+    let guest_prefix = format!("chapter-{number}-guest");
+    for crate_dir in crate_dirs {
+        let manifest_path = crate_dir.join("Cargo.toml");
+        let text = std::fs::read_to_string(&manifest_path)
+            .with_context(|| format!("cannot read {}", manifest_path.display()))?;
+        let manifest: Manifest = toml::from_str(&text)
+            .with_context(|| format!("cannot parse {}", manifest_path.display()))?;
+        let package = manifest.package.name;
+        if package.starts_with(&guest_prefix) {
+            guests.push(package);
+        } else if package.starts_with(&host_prefix) {
+            let meta = manifest.package.metadata.and_then(|m| m.workbook);
+            let (host_guests, args) = meta.map(|m| (m.guests, m.args)).unwrap_or_default();
+            let snapshot = dir.join("snapshots").join(format!("{package}.snap"));
+            hosts.push(Host { package, guests: host_guests, args, snapshot });
+        } else {
+            bail!(
+                "{}: package `{package}` should be named `{host_prefix}…` or `{guest_prefix}…`",
+                manifest_path.display()
+            );
+        }
+    }
+    for host in &hosts {
+        for guest in &host.guests {
+            if !guests.contains(guest) {
+                bail!(
+                    "{}: host `{}` runs guest `{guest}`, which is not a crate of this chapter",
+                    dir.display(),
+                    host.package
+                );
+            }
+        }
+    }
+    Ok(Chapter { number, name, dir, hosts, guests })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chapter_numbers_come_from_folder_names() {
+        assert_eq!(chapter_number("chapter-1-first-module"), Some(1));
+        assert_eq!(chapter_number("chapter-12"), Some(12));
+        assert_eq!(chapter_number("chapter-1x"), None);
+        assert_eq!(chapter_number("notes"), None);
+    }
+}

@@ -1,0 +1,98 @@
+//! Building guests for `wasm32-wasip1`, and where each `.wasm` lands.
+//!
+//! Guests build into a target directory of their own (`target/wasm`), so a
+//! guest build and a host build never wait for each other's lock, and the
+//! build-std route's standard library is built once and kept there.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Result, bail};
+
+use crate::cargo::{Messages, run_build};
+use crate::toolchain::{TARGET, Toolchain};
+
+/// A set of guest packages of one workspace, built with one cargo run.
+#[derive(Debug, Clone)]
+pub struct GuestBuild {
+    /// The workspace's `Cargo.toml`.
+    pub manifest: PathBuf,
+    pub packages: Vec<String>,
+    pub target_dir: PathBuf,
+    /// A cargo profile: `dev`, `release` or a custom one.
+    pub profile: String,
+    /// Extra cargo arguments, such as `--config` overrides.
+    pub extra_args: Vec<String>,
+}
+
+impl GuestBuild {
+    pub fn new(manifest: impl Into<PathBuf>, packages: Vec<String>, target_dir: impl Into<PathBuf>) -> Self {
+        GuestBuild {
+            manifest: manifest.into(),
+            packages,
+            target_dir: target_dir.into(),
+            profile: "dev".into(),
+            extra_args: Vec::new(),
+        }
+    }
+
+    pub fn profile(mut self, profile: &str) -> Self {
+        self.profile = profile.into();
+        self
+    }
+
+    pub fn arg(mut self, arg: impl Into<String>) -> Self {
+        self.extra_args.push(arg.into());
+        self
+    }
+
+    /// Build, returning each package's `.wasm`, in the order of `packages`.
+    pub fn run(&self, toolchain: &Toolchain, messages: Messages) -> Result<Vec<PathBuf>> {
+        if self.packages.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut cmd = toolchain.cargo("build");
+        cmd.arg("--message-format=json-render-diagnostics")
+            .arg("--manifest-path")
+            .arg(&self.manifest)
+            .arg("--target-dir")
+            .arg(&self.target_dir)
+            .args(["--profile", &self.profile])
+            .args(&self.extra_args);
+        for package in &self.packages {
+            cmd.args(["--package", package]);
+        }
+        run_build(cmd, &self.packages.join(", "), messages)?;
+        let paths: Vec<PathBuf> = self
+            .packages
+            .iter()
+            .map(|p| wasm_path(&self.target_dir, p, &self.profile))
+            .collect();
+        for path in &paths {
+            if !path.is_file() {
+                bail!(
+                    "the guest build finished but {} is not there: is the guest a library with crate-type = [\"cdylib\"]?",
+                    path.display()
+                );
+            }
+        }
+        Ok(paths)
+    }
+}
+
+/// The target directory of the workbook's own guests.
+pub fn target_dir(root: &Path) -> PathBuf {
+    root.join("target").join("wasm")
+}
+
+/// Where cargo writes the `.wasm` of `package` built with `profile`.
+pub fn wasm_path(target_dir: &Path, package: &str, profile: &str) -> PathBuf {
+    let profile_dir = match profile {
+        "dev" | "test" => "debug",
+        "release" | "bench" => "release",
+        other => other,
+    };
+    target_dir
+        .join(TARGET)
+        .join(profile_dir)
+        .join(format!("{}.wasm", package.replace('-', "_")))
+}

@@ -1,0 +1,70 @@
+//! Building a chapter's guests and hosts, and running its hosts.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+
+use crate::cargo::{self, Messages};
+use crate::chapters::{Chapter, Host};
+use crate::guests::{self, GuestBuild};
+use crate::toolchain::Toolchain;
+
+/// How long a chapter's host may run. Chapter hosts finish in well under a
+/// second; this only stops a hang.
+pub const HOST_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// A host ready to run: its executable and its arguments.
+#[derive(Debug, Clone)]
+pub struct ReadyHost {
+    pub host: Host,
+    pub exe: PathBuf,
+    pub args: Vec<OsString>,
+}
+
+impl ReadyHost {
+    pub fn command(&self, root: &Path) -> Command {
+        let mut cmd = Command::new(&self.exe);
+        cmd.args(&self.args).current_dir(root);
+        cmd
+    }
+}
+
+/// Build every guest of the workbook's chapters with one cargo run.
+pub fn build_all_guests(root: &Path, toolchain: &Toolchain, chapters: &[Chapter]) -> Result<()> {
+    let packages: Vec<String> = chapters.iter().flat_map(|c| c.guests.clone()).collect();
+    GuestBuild::new(root.join("Cargo.toml"), packages, guests::target_dir(root))
+        .run(toolchain, Messages::Show)?;
+    Ok(())
+}
+
+/// Build a chapter's guests and hosts; return its hosts ready to run.
+pub fn build_chapter(
+    root: &Path,
+    toolchain: &Toolchain,
+    chapter: &Chapter,
+    messages: Messages,
+) -> Result<Vec<ReadyHost>> {
+    let target_dir = guests::target_dir(root);
+    GuestBuild::new(root.join("Cargo.toml"), chapter.guests.clone(), &target_dir)
+        .run(toolchain, messages)
+        .with_context(|| format!("building the guests of {chapter}"))?;
+    let packages: Vec<String> = chapter.hosts.iter().map(|h| h.package.clone()).collect();
+    let exes = cargo::build_hosts(&root.join("Cargo.toml"), &packages, messages)
+        .with_context(|| format!("building the hosts of {chapter}"))?;
+    Ok(chapter
+        .hosts
+        .iter()
+        .map(|host| {
+            let mut args: Vec<OsString> = host
+                .guests
+                .iter()
+                .map(|g| guests::wasm_path(&target_dir, g, "dev").into_os_string())
+                .collect();
+            args.extend(host.args.iter().map(OsString::from));
+            ReadyHost { host: host.clone(), exe: exes[&host.package].clone(), args }
+        })
+        .collect())
+}

@@ -1,0 +1,366 @@
+//! Finding, or installing, a Rust toolchain that builds guests for `wasm32-wasip1`.
+//!
+//! Three routes, tried in this order:
+//!
+//! 1. **rustup**: the active rustup toolchain already has the `wasm32-wasip1`
+//!    target (its prebuilt standard library).
+//! 2. **rustup, after `rustup target add wasm32-wasip1`**: needs the internet,
+//!    so it is bounded in time.
+//! 3. **build-std**: a toolchain that ships the standard library's source
+//!    builds `std` itself for the target (`-Zbuild-std`), linking with `wasm-ld`
+//!    against a system wasi-libc. Debian 12 has all of it:
+//!    `apt-get install rustc-web cargo-web rust-web-src lld-19 wasi-libc`.
+//!
+//! When none of them works and the machine is Debian with apt and we are root,
+//! the Debian packages are installed (saying so first). Otherwise the error
+//! gives both fixes.
+//!
+//! Environment variables (all optional):
+//!
+//! | variable | meaning |
+//! | --- | --- |
+//! | `WORKBOOK_GUEST_ROUTE` | `rustup` or `build-std`: use only this route |
+//! | `WORKBOOK_NO_INSTALL` | `1`: never run `rustup target add` or `apt-get` |
+//! | `WORKBOOK_GUEST_RUSTC` | build-std: the `rustc` (default `/usr/bin/rustc`) |
+//! | `WORKBOOK_GUEST_CARGO` | build-std: the `cargo` (default: next to that `rustc`) |
+//! | `WORKBOOK_WASM_LD` | build-std: the linker (default `/usr/lib/llvm-19/bin/wasm-ld`, then `wasm-ld` on `PATH`) |
+//! | `WORKBOOK_WASI_LIBC` | build-std: folder holding wasi-libc's `libc.a` (default `/usr/lib/wasm32-wasi`) |
+
+use std::ffi::OsString;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+
+use crate::process;
+
+/// The one target every guest is built for.
+pub const TARGET: &str = "wasm32-wasip1";
+
+/// The Debian packages that make the build-std route work.
+pub const DEBIAN_PACKAGES: &[&str] = &["rustc-web", "cargo-web", "rust-web-src", "lld-19", "wasi-libc"];
+
+/// How long `rustup target add` may take before we give up on it.
+const RUSTUP_ADD_TIMEOUT: Duration = Duration::from_secs(180);
+
+/// A way to build guests that has been found to work on this machine.
+#[derive(Debug, Clone)]
+pub struct Toolchain {
+    pub route: Route,
+    /// The `cargo` to run for guest builds.
+    pub cargo: PathBuf,
+    /// The `rustc` that cargo will use.
+    pub rustc: PathBuf,
+    /// `rustc --version` of that compiler.
+    pub version: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Route {
+    /// rustup's prebuilt standard library for the target.
+    Rustup,
+    /// The standard library built from source with `-Zbuild-std`.
+    BuildStd { linker: PathBuf, wasi_libc: PathBuf },
+}
+
+impl fmt::Display for Toolchain {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.route {
+            Route::Rustup => write!(f, "rustup's {TARGET} target ({})", self.version),
+            Route::BuildStd { .. } => {
+                write!(f, "build-std with {} ({})", self.rustc.display(), self.version)
+            }
+        }
+    }
+}
+
+impl Toolchain {
+    /// A `cargo` command ready to build for the target by this route. The caller adds
+    /// the subcommand's own arguments (packages, target dir, profile).
+    pub fn cargo(&self, subcommand: &str) -> Command {
+        let mut cmd = Command::new(&self.cargo);
+        // The outer cargo (the one running xtask) and the user's shell may set
+        // variables that would change, or break, the guest build.
+        for var in [
+            "RUSTC",
+            "RUSTC_WRAPPER",
+            "RUSTC_WORKSPACE_WRAPPER",
+            "RUSTFLAGS",
+            "CARGO_ENCODED_RUSTFLAGS",
+            "CARGO_BUILD_RUSTFLAGS",
+            "CARGO_BUILD_TARGET",
+            "CARGO_TARGET_DIR",
+            "CARGO_BUILD_TARGET_DIR",
+        ] {
+            cmd.env_remove(var);
+        }
+        cmd.arg(subcommand).args(["--target", TARGET]);
+        if let Route::BuildStd { linker, wasi_libc } = &self.route {
+            cmd.env("RUSTC_BOOTSTRAP", "1")
+                .env("RUSTC", &self.rustc)
+                .env("CARGO_TARGET_WASM32_WASIP1_LINKER", linker)
+                .env(
+                    "CARGO_TARGET_WASM32_WASIP1_RUSTFLAGS",
+                    format!("-C link-self-contained=no -L {}", wasi_libc.display()),
+                )
+                .arg("-Zbuild-std=std,panic_abort");
+        }
+        cmd
+    }
+}
+
+/// What the routes look like on this machine, for `cargo xtask doctor` and for
+/// error messages.
+#[derive(Debug)]
+pub struct Survey {
+    pub rustup: RustupState,
+    pub build_std: std::result::Result<Toolchain, Vec<String>>,
+    pub forced: Option<String>,
+}
+
+#[derive(Debug)]
+pub enum RustupState {
+    /// No `rustup` on `PATH`.
+    Absent,
+    /// rustup is there, and the active toolchain has the target.
+    Ready(Toolchain),
+    /// rustup is there but the target is not installed.
+    MissingTarget { version: String },
+}
+
+/// Look at every route without changing anything.
+pub fn survey() -> Survey {
+    Survey { rustup: rustup_state(), build_std: build_std(), forced: forced_route() }
+}
+
+/// The toolchain to build guests with, without installing anything.
+pub fn find() -> Result<Toolchain> {
+    let survey = survey();
+    pick(&survey).ok_or_else(|| no_toolchain_error(&survey, false))
+}
+
+/// The toolchain to build guests with, installing one if that is what it takes.
+/// Says on stderr what it installs, before installing it.
+pub fn find_or_install() -> Result<Toolchain> {
+    let survey = survey();
+    if let Some(toolchain) = pick(&survey) {
+        return Ok(toolchain);
+    }
+    if std::env::var_os("WORKBOOK_NO_INSTALL").is_some_and(|v| v == "1") {
+        return Err(no_toolchain_error(&survey, false));
+    }
+    let forced = survey.forced.as_deref();
+
+    // Route 2: ask rustup to download the target.
+    if forced != Some("build-std") && matches!(survey.rustup, RustupState::MissingTarget { .. }) {
+        eprintln!("note: the {TARGET} target is not installed; running `rustup target add {TARGET}`");
+        let mut cmd = Command::new("rustup");
+        cmd.args(["target", "add", TARGET]);
+        match process::run_inheriting(cmd, RUSTUP_ADD_TIMEOUT) {
+            Ok(status) if status.success() => {
+                if let RustupState::Ready(toolchain) = rustup_state() {
+                    return Ok(toolchain);
+                }
+                eprintln!("note: rustup said it added {TARGET}, but its standard library is not there");
+            }
+            Ok(status) => eprintln!("note: `rustup target add {TARGET}` failed ({status})"),
+            Err(err) => eprintln!("note: `rustup target add {TARGET}` did not finish: {err:#}"),
+        }
+    }
+
+    // Route 3, installed: Debian's packages.
+    if forced != Some("rustup") && debian_as_root() {
+        let packages = DEBIAN_PACKAGES.join(" ");
+        eprintln!(
+            "note: installing Debian's Rust toolchain with std source, to build std for {TARGET}:\n      apt-get install -y {packages}"
+        );
+        install_debian_packages()?;
+        match build_std() {
+            Ok(toolchain) => return Ok(toolchain),
+            Err(missing) => bail!(
+                "installed {packages}, but the build-std route still lacks: {}",
+                missing.join("; ")
+            ),
+        }
+    }
+    Err(no_toolchain_error(&survey, true))
+}
+
+fn forced_route() -> Option<String> {
+    std::env::var("WORKBOOK_GUEST_ROUTE").ok().filter(|s| !s.is_empty())
+}
+
+fn pick(survey: &Survey) -> Option<Toolchain> {
+    let rustup = match &survey.rustup {
+        RustupState::Ready(toolchain) => Some(toolchain.clone()),
+        _ => None,
+    };
+    let build_std = survey.build_std.as_ref().ok().cloned();
+    match survey.forced.as_deref() {
+        Some("rustup") => rustup,
+        Some("build-std") => build_std,
+        _ => rustup.or(build_std),
+    }
+}
+
+fn no_toolchain_error(survey: &Survey, tried_installing: bool) -> anyhow::Error {
+    let mut msg = format!("no Rust toolchain here can build guests for {TARGET}.\n");
+    if let Some(route) = &survey.forced {
+        msg += &format!("  (WORKBOOK_GUEST_ROUTE={route} allows only that route)\n");
+    }
+    msg += &format!("  rustup:    {}\n", describe_rustup(&survey.rustup));
+    msg += &format!("  build-std: {}\n", describe_build_std(&survey.build_std));
+    if tried_installing {
+        msg += "  installing did not help (see the notes above).\n";
+    }
+    msg += &format!(
+        "Fix it in one of two ways:\n  rustup target add {TARGET}                      (downloads the target's std)\n  sudo apt-get install {}   (Debian 12: std is built from source)\nthen run `cargo xtask doctor` to see the route in use.",
+        DEBIAN_PACKAGES.join(" ")
+    );
+    if let Some(route) = &survey.forced
+        && route != "rustup"
+        && route != "build-std"
+    {
+        msg = format!("WORKBOOK_GUEST_ROUTE is `{route}`; it must be `rustup` or `build-std`.\n{msg}");
+    }
+    anyhow::anyhow!(msg)
+}
+
+pub fn describe_rustup(state: &RustupState) -> String {
+    match state {
+        RustupState::Absent => "no `rustup` on PATH".into(),
+        RustupState::Ready(t) => format!("ready: {} has {TARGET}", t.version),
+        RustupState::MissingTarget { version } => {
+            format!("{version} lacks the {TARGET} target (`rustup target add {TARGET}`)")
+        }
+    }
+}
+
+pub fn describe_build_std(state: &std::result::Result<Toolchain, Vec<String>>) -> String {
+    match state {
+        Ok(t) => format!("ready: {} with std source", t.version),
+        Err(missing) => format!("missing {}", missing.join("; ")),
+    }
+}
+
+/// Route 1: the rustc on PATH (rustup's proxy, normally) and its sysroot.
+fn rustup_state() -> RustupState {
+    if which("rustup").is_none() {
+        return RustupState::Absent;
+    }
+    let rustc = PathBuf::from("rustc");
+    let Some(version) = rustc_version(&rustc) else {
+        return RustupState::Absent;
+    };
+    let has_target = output_of(Command::new(&rustc).args(["--print", "target-libdir", "--target", TARGET]))
+        .map(PathBuf::from)
+        .is_some_and(|libdir| dir_has_std(&libdir));
+    if has_target {
+        RustupState::Ready(Toolchain { route: Route::Rustup, cargo: "cargo".into(), rustc, version })
+    } else {
+        RustupState::MissingTarget { version }
+    }
+}
+
+/// Route 3: a rustc whose sysroot holds std's source, a wasm linker and wasi-libc.
+fn build_std() -> std::result::Result<Toolchain, Vec<String>> {
+    let mut missing = Vec::new();
+    let rustc = env_path("WORKBOOK_GUEST_RUSTC").unwrap_or_else(|| "/usr/bin/rustc".into());
+    let version = rustc_version(&rustc);
+    match &version {
+        None => missing.push(format!("a rustc at {} (Debian: rustc-web)", rustc.display())),
+        Some(_) => {
+            let src = output_of(Command::new(&rustc).args(["--print", "sysroot"]))
+                .map(|sysroot| Path::new(&sysroot).join("lib/rustlib/src/rust/library"));
+            if !src.as_ref().is_some_and(|p| p.join("std/Cargo.toml").is_file()) {
+                missing.push(format!(
+                    "std's source for {} (Debian: rust-web-src; rustup: rust-src)",
+                    rustc.display()
+                ));
+            }
+        }
+    }
+    let cargo = env_path("WORKBOOK_GUEST_CARGO").unwrap_or_else(|| rustc.with_file_name("cargo"));
+    if !cargo.is_file() {
+        missing.push(format!("a cargo at {} (Debian: cargo-web)", cargo.display()));
+    }
+    let linker = env_path("WORKBOOK_WASM_LD")
+        .or_else(|| Some(PathBuf::from("/usr/lib/llvm-19/bin/wasm-ld")).filter(|p| p.is_file()))
+        .or_else(|| which("wasm-ld"));
+    if !linker.as_ref().is_some_and(|p| p.is_file()) {
+        missing.push("the linker wasm-ld (Debian: lld-19)".into());
+    }
+    let wasi_libc = env_path("WORKBOOK_WASI_LIBC").unwrap_or_else(|| "/usr/lib/wasm32-wasi".into());
+    if !wasi_libc.join("libc.a").is_file() {
+        missing.push(format!("wasi-libc in {} (Debian: wasi-libc)", wasi_libc.display()));
+    }
+    match (missing.is_empty(), version, linker) {
+        (true, Some(version), Some(linker)) => Ok(Toolchain {
+            route: Route::BuildStd { linker, wasi_libc },
+            cargo,
+            rustc,
+            version,
+        }),
+        _ => Err(missing),
+    }
+}
+
+fn debian_as_root() -> bool {
+    Path::new("/etc/debian_version").is_file()
+        && which("apt-get").is_some()
+        && output_of(Command::new("id").arg("-u")).as_deref() == Some("0")
+}
+
+fn install_debian_packages() -> Result<()> {
+    let quiet = |cmd: &mut Command| {
+        cmd.env("DEBIAN_FRONTEND", "noninteractive").stdin(Stdio::null());
+    };
+    let mut update = Command::new("apt-get");
+    update.args(["update", "-q"]);
+    quiet(&mut update);
+    let status = process::run_inheriting(update, Duration::from_secs(600)).context("running apt-get update")?;
+    if !status.success() {
+        eprintln!("note: `apt-get update` failed ({status}); trying the install anyway");
+    }
+    let mut install = Command::new("apt-get");
+    install.args(["install", "-y", "-q", "--no-install-recommends"]).args(DEBIAN_PACKAGES);
+    quiet(&mut install);
+    let status =
+        process::run_inheriting(install, Duration::from_secs(1200)).context("running apt-get install")?;
+    if !status.success() {
+        bail!("`apt-get install {}` failed ({status})", DEBIAN_PACKAGES.join(" "));
+    }
+    Ok(())
+}
+
+fn dir_has_std(libdir: &Path) -> bool {
+    std::fs::read_dir(libdir).is_ok_and(|entries| {
+        entries.flatten().any(|e| {
+            let name = e.file_name();
+            let name = name.to_string_lossy();
+            name.starts_with("libstd-") && name.ends_with(".rlib")
+        })
+    })
+}
+
+fn rustc_version(rustc: &Path) -> Option<String> {
+    output_of(Command::new(rustc).arg("--version"))
+}
+
+/// The trimmed stdout of a command that succeeded, or `None`.
+fn output_of(cmd: &mut Command) -> Option<String> {
+    let out = cmd.stdin(Stdio::null()).stderr(Stdio::null()).output().ok()?;
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+}
+
+fn env_path(var: &str) -> Option<PathBuf> {
+    std::env::var_os(var).filter(|v| !v.is_empty()).map(PathBuf::from)
+}
+
+/// The first executable called `name` on `PATH`.
+pub fn which(name: &str) -> Option<PathBuf> {
+    let path: OsString = std::env::var_os("PATH")?;
+    std::env::split_paths(&path).map(|dir| dir.join(name)).find(|p| p.is_file())
+}
