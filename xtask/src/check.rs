@@ -1,20 +1,94 @@
-//! `cargo xtask check chapter-N`: run a chapter's hosts and compare what each
-//! prints with its committed snapshot.
+//! `cargo xtask check chapter-N`: run the chapter's example hosts and compare
+//! what each prints with its committed snapshot, then grade the chapter's
+//! exercises (the student's, or with `--solutions` the reference answers).
 
 use std::path::Path;
 
 use anyhow::Result;
+use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::cargo::Messages;
 use crate::chapters::Chapter;
+use crate::exercises::{self, Exercise, Tree};
+use crate::grade::{self, Graded, Status};
 use crate::process;
+use crate::progress::Progress;
 use crate::report;
 use crate::run::{self, HOST_TIMEOUT, ReadyHost};
 use crate::snapshot;
 use crate::toolchain::Toolchain;
 
-/// Check every host of `chapter`; returns how many failed.
-pub fn chapter(root: &Path, toolchain: &Toolchain, chapter: &Chapter) -> Result<usize> {
+/// What checking one chapter found.
+#[derive(Debug)]
+pub struct ChapterCheck {
+    pub example_failures: usize,
+    pub graded: Vec<Graded>,
+}
+
+impl ChapterCheck {
+    pub fn passed(&self) -> bool {
+        self.example_failures == 0 && self.graded.iter().all(|g| g.status == Status::Pass)
+    }
+}
+
+/// Check a chapter's example and grade its exercises of `tree`.
+pub fn chapter_and_exercises(root: &Path, toolchain: &Toolchain, chapter: &Chapter, tree: Tree) -> Result<ChapterCheck> {
+    let example_failures = example(root, toolchain, chapter)?;
+    let manifest = exercises::load(root)?;
+    let list = manifest.of_chapter(chapter.number);
+    let graded = exercises_of(root, toolchain, &list, tree);
+    let done = graded.iter().filter(|g| g.status == Status::Pass).count();
+    let points: u32 = graded.iter().map(|g| g.points).sum();
+    let max: u32 = graded.iter().map(|g| g.max_points).sum();
+    let example_says = if example_failures == 0 { "the example works" } else { "the example FAILS" };
+    let whose = match tree {
+        Tree::Exercises => "exercises",
+        Tree::Solutions => "solutions",
+    };
+    report::heading(&format!(
+        "{chapter}: {example_says}; {done} of {} {whose} done ({points}/{max} points)",
+        graded.len()
+    ));
+    Ok(ChapterCheck { example_failures, graded })
+}
+
+/// Grade exercises one after the other, showing progress; record the results
+/// in the student's progress file when grading their own work.
+pub fn exercises_of(root: &Path, toolchain: &Toolchain, list: &[&Exercise], tree: Tree) -> Vec<Graded> {
+    if list.is_empty() {
+        return Vec::new();
+    }
+    let whose = match tree {
+        Tree::Exercises => "exercises",
+        Tree::Solutions => "solutions",
+    };
+    report::heading(&format!("grading {} {whose}", list.len()));
+    let bar = ProgressBar::new(list.len() as u64);
+    bar.set_style(
+        ProgressStyle::with_template("  {spinner} [{pos}/{len}] {msg}").unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    let mut progress = Progress::load(root);
+    let mut graded = Vec::new();
+    for exercise in list {
+        let id = exercise.id.clone();
+        let result = grade::grade(root, toolchain, exercise, tree, &|what| bar.set_message(format!("{id}: {what}")));
+        bar.suspend(|| grade::print(&result));
+        bar.inc(1);
+        if tree == Tree::Exercises {
+            progress.record(&result);
+        }
+        graded.push(result);
+    }
+    bar.finish_and_clear();
+    if tree == Tree::Exercises {
+        progress.save(root);
+    }
+    graded
+}
+
+/// Check every host of `chapter`'s example; returns how many failed.
+pub fn example(root: &Path, toolchain: &Toolchain, chapter: &Chapter) -> Result<usize> {
     report::heading(&format!("{chapter} ({}): the chapter's example", chapter.name));
     let hosts = match run::build_chapter(root, toolchain, chapter, Messages::Show) {
         Ok(hosts) => hosts,

@@ -84,6 +84,11 @@ pub fn target_dir(root: &Path) -> PathBuf {
     root.join("target").join("wasm")
 }
 
+/// Where a failed `rustup target add` is remembered (see `toolchain::find_or_install`).
+pub fn rustup_memo(root: &Path) -> PathBuf {
+    target_dir(root).join("rustup-target-add-failed.txt")
+}
+
 /// Where cargo writes the `.wasm` of `package` built with `profile`.
 pub fn wasm_path(target_dir: &Path, package: &str, profile: &str) -> PathBuf {
     let profile_dir = match profile {

@@ -1,17 +1,20 @@
 //! `cargo xtask`: the workbook's command line. Run `cargo xtask --help`.
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use clap::{Parser, Subcommand};
 
-use xtask::{chapters, check, report, root, run, toolchain};
+use xtask::exercises::{self, Tree};
+use xtask::grade::Status;
+use xtask::{cargo, chapters, check, guests, report, root, run, student, toolchain};
 
 #[derive(Parser)]
 #[command(
     name = "cargo xtask",
     bin_name = "cargo xtask",
-    about = "Build, run and check the chapters of the workbook",
+    about = "Build, run and check the chapters of the workbook; grade its exercises",
     after_help = "Start with: cargo xtask run chapter-1"
 )]
 struct Cli {
@@ -26,10 +29,43 @@ enum Cmd {
         /// `chapter-1`, `1` or the chapter's folder name
         chapter: String,
     },
-    /// Run a chapter's host(s) and compare the output with the committed snapshot
+    /// Check a chapter's example against its snapshot, then grade its exercises
     Check {
         /// `chapter-1`, `1` or the chapter's folder name; every chapter when left out
         chapters: Vec<String>,
+        /// Grade the reference answers in solutions/ instead of exercises/
+        #[arg(long)]
+        solutions: bool,
+    },
+    /// Grade every exercise; print a table and optionally write a JSON report
+    Grade {
+        /// Write the report as JSON to this file (its shape: xtask/grade-report.schema.json)
+        #[arg(long, value_name = "FILE")]
+        json: Option<PathBuf>,
+        /// Grade solutions/ instead of exercises/
+        #[arg(long)]
+        solutions: bool,
+    },
+    /// Show the next hint for an exercise (the current one when left out)
+    Hint {
+        exercise: Option<String>,
+        /// Show every hint at once
+        #[arg(long)]
+        all: bool,
+    },
+    /// List every exercise with its status and points
+    List,
+    /// Grade the current exercise again on every save
+    Watch {
+        /// Start with this exercise instead of the first one not done
+        exercise: Option<String>,
+    },
+    /// Put an exercise's starter files back (asks first)
+    Reset {
+        exercise: String,
+        /// Do not ask
+        #[arg(long)]
+        yes: bool,
     },
     /// Build guests to wasm32-wasip1 (into target/wasm)
     Build {
@@ -37,7 +73,7 @@ enum Cmd {
         #[arg(default_value = "all")]
         chapter: String,
     },
-    /// Everything CI checks: the workspace's tests and every chapter's check
+    /// Everything CI checks: tests, chapter examples, solutions pass, starters fail
     Test,
     /// Which guest-toolchain route is in use, what is missing, and the fix
     Doctor,
@@ -60,110 +96,172 @@ fn main() -> ExitCode {
 fn dispatch(command: Cmd) -> Result<ExitCode> {
     let root = root();
     match command {
-        Cmd::Run { chapter } => {
-            let chapter = chapters::find(&root, &chapter)?;
+        Cmd::Run { chapter } => run_chapter(&root, &chapter),
+        Cmd::Check { chapters: wanted, solutions } => {
+            let list = chapter_list(&root, &wanted)?;
             let toolchain = guest_toolchain()?;
-            let hosts = run::build_chapter(&root, &toolchain, &chapter, xtask::cargo::Messages::Show)?;
-            for ready in hosts {
-                eprintln!("running {} {}", ready.host.package, shown_args(&ready));
-                let status = xtask::process::run_inheriting(ready.command(&root), run::HOST_TIMEOUT)?;
-                if !status.success() {
-                    bail!("{} {status}", ready.host.package);
-                }
-            }
-            Ok(ExitCode::SUCCESS)
-        }
-        Cmd::Check { chapters: wanted } => {
-            let list = if wanted.is_empty() {
-                chapters::all(&root)?
-            } else {
-                wanted.iter().map(|c| chapters::find(&root, c)).collect::<Result<_>>()?
-            };
-            let toolchain = guest_toolchain()?;
-            let mut failed = 0;
+            let tree = if solutions { Tree::Solutions } else { Tree::Exercises };
+            let mut ok = true;
             for chapter in &list {
-                failed += check::chapter(&root, &toolchain, chapter)?;
+                ok &= check::chapter_and_exercises(&root, &toolchain, chapter, tree)?.passed();
             }
-            Ok(verdict(failed))
+            Ok(exit(ok))
         }
+        Cmd::Grade { json, solutions } => grade(&root, json.as_deref(), solutions),
+        Cmd::Hint { exercise, all } => student::hint(&root, exercise.as_deref(), all).map(|()| ExitCode::SUCCESS),
+        Cmd::List => student::list(&root).map(|()| ExitCode::SUCCESS),
+        Cmd::Watch { exercise } => {
+            let toolchain = guest_toolchain()?;
+            student::watch(&root, &toolchain, exercise.as_deref()).map(|()| ExitCode::SUCCESS)
+        }
+        Cmd::Reset { exercise, yes } => student::reset(&root, &exercise, yes).map(|()| ExitCode::SUCCESS),
         Cmd::Build { chapter } => {
-            let list = if chapter == "all" {
-                chapters::all(&root)?
-            } else {
-                vec![chapters::find(&root, &chapter)?]
-            };
+            let list = if chapter == "all" { chapters::all(&root)? } else { vec![chapters::find(&root, &chapter)?] };
             let toolchain = guest_toolchain()?;
             run::build_all_guests(&root, &toolchain, &list)?;
             for chapter in &list {
                 for guest in &chapter.guests {
-                    let path = xtask::guests::wasm_path(&xtask::guests::target_dir(&root), guest, "dev");
+                    let path = guests::wasm_path(&guests::target_dir(&root), guest, "dev");
                     println!("{}", path.strip_prefix(&root).unwrap_or(&path).display());
                 }
             }
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Test => test(&root),
-        Cmd::Doctor => doctor(),
+        Cmd::Doctor => doctor(&root),
+    }
+}
+
+fn chapter_list(root: &Path, wanted: &[String]) -> Result<Vec<chapters::Chapter>> {
+    if wanted.is_empty() {
+        chapters::all(root)
+    } else {
+        wanted.iter().map(|c| chapters::find(root, c)).collect()
     }
 }
 
 /// The guest toolchain, installed if needed; says on stderr which route it is.
 fn guest_toolchain() -> Result<toolchain::Toolchain> {
-    let toolchain = toolchain::find_or_install()?;
+    let toolchain = toolchain::find_or_install(&guests::rustup_memo(&root()))?;
     eprintln!("guests: {toolchain}");
     Ok(toolchain)
 }
 
-fn shown_args(ready: &run::ReadyHost) -> String {
-    let root = root();
-    ready
-        .args
-        .iter()
-        .map(|a| {
-            let p = std::path::Path::new(a);
-            p.strip_prefix(&root).unwrap_or(p).display().to_string()
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
+fn exit(ok: bool) -> ExitCode {
+    if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }
 }
 
-fn verdict(failed: usize) -> ExitCode {
-    if failed == 0 {
-        report::heading("all checks passed");
-        ExitCode::SUCCESS
-    } else {
-        report::heading(&format!("{failed} check(s) failed"));
-        ExitCode::FAILURE
+fn run_chapter(root: &Path, chapter: &str) -> Result<ExitCode> {
+    let chapter = chapters::find(root, chapter)?;
+    let toolchain = guest_toolchain()?;
+    let hosts = run::build_chapter(root, &toolchain, &chapter, cargo::Messages::Show)?;
+    for ready in hosts {
+        let shown: Vec<String> = ready
+            .args
+            .iter()
+            .map(|a| {
+                let p = Path::new(a);
+                p.strip_prefix(root).unwrap_or(p).display().to_string()
+            })
+            .collect();
+        eprintln!("running {} {}", ready.host.package, shown.join(" "));
+        let status = xtask::process::run_inheriting(ready.command(root), run::HOST_TIMEOUT)?;
+        if !status.success() {
+            bail!("{} {status}", ready.host.package);
+        }
     }
+    Ok(ExitCode::SUCCESS)
 }
 
-fn test(root: &std::path::Path) -> Result<ExitCode> {
+fn grade(root: &Path, json: Option<&Path>, solutions: bool) -> Result<ExitCode> {
+    let toolchain = guest_toolchain()?;
+    let manifest = exercises::load(root)?;
+    let tree = if solutions { Tree::Solutions } else { Tree::Exercises };
+    let list: Vec<&exercises::Exercise> = manifest.exercises.iter().collect();
+    let graded = check::exercises_of(root, &toolchain, &list, tree);
+    let report = xtask::grade::Report::new(graded);
+    report.print_table();
+    if let Some(path) = json {
+        let text = serde_json::to_string_pretty(&report)?;
+        std::fs::write(path, text + "\n").with_context(|| format!("cannot write {}", path.display()))?;
+        eprintln!("wrote {}", path.display());
+    }
+    Ok(exit(report.total.passed == report.total.exercises))
+}
+
+/// Everything CI checks.
+fn test(root: &Path) -> Result<ExitCode> {
     let toolchain = guest_toolchain()?;
     let all = chapters::all(root)?;
     run::build_all_guests(root, &toolchain, &all)?;
+    let mut failures: Vec<String> = Vec::new();
 
-    report::heading("cargo test (the workspace's tests)");
-    let mut cargo_test = xtask::cargo::native_cargo();
+    report::heading("cargo test: the workspace's tests");
+    let mut cargo_test = cargo::native_cargo();
     cargo_test.arg("test").arg("--manifest-path").arg(root.join("Cargo.toml")).arg("--workspace");
-    let tests_ok = cargo_test.status()?.success();
-    let mut failed = usize::from(!tests_ok);
-    if !tests_ok {
-        report::fail("cargo test", "some tests failed (see above)");
+    if !cargo_test.status().context("cannot run cargo test")?.success() {
+        failures.push("cargo test".into());
     }
 
     for chapter in &all {
-        failed += check::chapter(root, &toolchain, chapter)?;
+        if check::example(root, &toolchain, chapter)? > 0 {
+            failures.push(format!("{chapter}'s example"));
+        }
     }
-    Ok(verdict(failed))
+
+    let manifest = exercises::load(root)?;
+    let list: Vec<&exercises::Exercise> = manifest.exercises.iter().collect();
+    report::heading("every solution must pass");
+    for graded in check::exercises_of(root, &toolchain, &list, Tree::Solutions) {
+        if graded.status != Status::Pass {
+            failures.push(format!("the solution of `{}`", graded.id));
+        }
+    }
+    report::heading("every starter must build, and fail its grading while untouched");
+    for (exercise, graded) in list.iter().zip(check::exercises_of(root, &toolchain, &list, Tree::Exercises)) {
+        let files: Vec<PathBuf> =
+            exercise.edit.iter().map(|f| exercise.dir(root, Tree::Exercises).join(f)).collect();
+        let untouched = xtask::pristine::untouched(root, &files).unwrap_or(false);
+        if !graded.builds {
+            report::fail(&exercise.id, "the starter does not build");
+            failures.push(format!("the starter of `{}` does not build", exercise.id));
+        } else if untouched && graded.status == Status::Pass {
+            report::fail(&exercise.id, "the untouched starter passes its grading: the checks test nothing");
+            failures.push(format!("the untouched starter of `{}` passes", exercise.id));
+        } else if untouched {
+            report::pass(&exercise.id, "the untouched starter builds and fails its grading");
+        } else {
+            report::skip(&exercise.id, "edited since it was handed out, so it may pass");
+        }
+    }
+
+    if failures.is_empty() {
+        report::heading("cargo xtask test: everything passed");
+        Ok(ExitCode::SUCCESS)
+    } else {
+        report::heading(&format!("cargo xtask test: {} failure(s)", failures.len()));
+        for failure in &failures {
+            report::note(&format!("✗ {failure}"));
+        }
+        Ok(ExitCode::FAILURE)
+    }
 }
 
-fn doctor() -> Result<ExitCode> {
+fn doctor(root: &Path) -> Result<ExitCode> {
     let survey = toolchain::survey();
     report::heading("Guest toolchain (wasm32-wasip1)");
     report::note(&format!("route 1, rustup:    {}", toolchain::describe_rustup(&survey.rustup)));
     report::note(&format!("route 3, build-std: {}", toolchain::describe_build_std(&survey.build_std)));
     if let Some(route) = &survey.forced {
         report::note(&format!("WORKBOOK_GUEST_ROUTE={route} restricts the choice to that route"));
+    }
+    let memo = guests::rustup_memo(root);
+    if let Ok(text) = std::fs::read_to_string(&memo) {
+        report::note(&format!(
+            "route 2 is skipped for a day after it failed: {} (delete {} to try again)",
+            text.trim(),
+            memo.strip_prefix(root).unwrap_or(&memo).display()
+        ));
     }
     match toolchain::find() {
         Ok(toolchain) => {

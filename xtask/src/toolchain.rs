@@ -143,35 +143,55 @@ pub fn find() -> Result<Toolchain> {
 
 /// The toolchain to build guests with, installing one if that is what it takes.
 /// Says on stderr what it installs, before installing it.
-pub fn find_or_install() -> Result<Toolchain> {
+///
+/// A failed `rustup target add` is remembered for a day in `memo` (a file under
+/// `target/`), so that a machine without internet access does not wait for it
+/// on every run.
+pub fn find_or_install(memo: &Path) -> Result<Toolchain> {
     let survey = survey();
-    if let Some(toolchain) = pick(&survey) {
-        return Ok(toolchain);
-    }
-    if std::env::var_os("WORKBOOK_NO_INSTALL").is_some_and(|v| v == "1") {
-        return Err(no_toolchain_error(&survey, false));
-    }
     let forced = survey.forced.as_deref();
+    let may_install = !std::env::var_os("WORKBOOK_NO_INSTALL").is_some_and(|v| v == "1");
+
+    // Route 1: rustup already has the target.
+    if forced != Some("build-std")
+        && let RustupState::Ready(toolchain) = &survey.rustup
+    {
+        return Ok(toolchain.clone());
+    }
 
     // Route 2: ask rustup to download the target.
-    if forced != Some("build-std") && matches!(survey.rustup, RustupState::MissingTarget { .. }) {
+    if forced != Some("build-std")
+        && may_install
+        && matches!(survey.rustup, RustupState::MissingTarget { .. })
+        && !failed_recently(memo)
+    {
         eprintln!("note: the {TARGET} target is not installed; running `rustup target add {TARGET}`");
         let mut cmd = Command::new("rustup");
         cmd.args(["target", "add", TARGET]);
-        match process::run_inheriting(cmd, RUSTUP_ADD_TIMEOUT) {
-            Ok(status) if status.success() => {
-                if let RustupState::Ready(toolchain) = rustup_state() {
-                    return Ok(toolchain);
-                }
-                eprintln!("note: rustup said it added {TARGET}, but its standard library is not there");
-            }
-            Ok(status) => eprintln!("note: `rustup target add {TARGET}` failed ({status})"),
-            Err(err) => eprintln!("note: `rustup target add {TARGET}` did not finish: {err:#}"),
+        let problem = match process::run_inheriting(cmd, RUSTUP_ADD_TIMEOUT) {
+            Ok(status) if status.success() => match rustup_state() {
+                RustupState::Ready(toolchain) => return Ok(toolchain),
+                _ => "rustup said it added the target, but its standard library is not there".to_string(),
+            },
+            Ok(status) => format!("`rustup target add {TARGET}` failed ({status})"),
+            Err(err) => format!("`rustup target add {TARGET}` did not finish: {err:#}"),
+        };
+        eprintln!("note: {problem}; trying the next route (not retried for 24 hours)");
+        if let Some(dir) = memo.parent() {
+            let _ = std::fs::create_dir_all(dir);
         }
+        let _ = std::fs::write(memo, format!("{problem}\n"));
+    }
+
+    // Route 3: a toolchain with std's source.
+    if forced != Some("rustup")
+        && let Ok(toolchain) = &survey.build_std
+    {
+        return Ok(toolchain.clone());
     }
 
     // Route 3, installed: Debian's packages.
-    if forced != Some("rustup") && debian_as_root() {
+    if forced != Some("rustup") && may_install && debian_as_root() {
         let packages = DEBIAN_PACKAGES.join(" ");
         eprintln!(
             "note: installing Debian's Rust toolchain with std source, to build std for {TARGET}:\n      apt-get install -y {packages}"
@@ -185,7 +205,14 @@ pub fn find_or_install() -> Result<Toolchain> {
             ),
         }
     }
-    Err(no_toolchain_error(&survey, true))
+    Err(no_toolchain_error(&survey, may_install))
+}
+
+/// Whether `rustup target add` failed less than a day ago.
+fn failed_recently(memo: &Path) -> bool {
+    std::fs::metadata(memo)
+        .and_then(|m| m.modified())
+        .is_ok_and(|t| t.elapsed().is_ok_and(|age| age < Duration::from_secs(24 * 3600)))
 }
 
 fn forced_route() -> Option<String> {
@@ -213,7 +240,7 @@ fn no_toolchain_error(survey: &Survey, tried_installing: bool) -> anyhow::Error 
     msg += &format!("  rustup:    {}\n", describe_rustup(&survey.rustup));
     msg += &format!("  build-std: {}\n", describe_build_std(&survey.build_std));
     if tried_installing {
-        msg += "  installing did not help (see the notes above).\n";
+        msg += "  nothing could be installed here (see the notes above).\n";
     }
     msg += &format!(
         "Fix it in one of two ways:\n  rustup target add {TARGET}                      (downloads the target's std)\n  sudo apt-get install {}   (Debian 12: std is built from source)\nthen run `cargo xtask doctor` to see the route in use.",

@@ -1,0 +1,331 @@
+//! Grading exercises: build the student's crates, run the manifest's checks, and
+//! report each exercise as pass, fail or error, with points.
+//!
+//! Nothing a student writes can crash or hang the grader: builds and host runs
+//! are child processes with a wall-clock limit, and guest calls run in the
+//! grader's own Wasmtime with fuel and memory limits (see `sandbox`).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+
+use crate::cargo::{self, Messages};
+use crate::exercises::{Check, Exercise, Tree, placeholder};
+use crate::guests::{self, GuestBuild};
+use crate::process;
+use crate::report;
+use crate::sandbox;
+use crate::toolchain::Toolchain;
+
+/// How long an exercise's host may run for one check.
+pub const HOST_TIMEOUT: Duration = Duration::from_secs(20);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// Every check passed.
+    Pass,
+    /// The student's code does not build, or a check failed.
+    Fail,
+    /// The exercise could not be graded (a folder or file the grader needs is missing).
+    Error,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Graded {
+    pub id: String,
+    pub chapter: u32,
+    pub title: String,
+    pub status: Status,
+    pub points: u32,
+    pub max_points: u32,
+    /// Whether the exercise's crates compile.
+    pub builds: bool,
+    /// One line for a pass; for a fail or an error, what went wrong, with the
+    /// failing checks' expected and actual values.
+    pub message: String,
+    pub checks: Vec<CheckResult>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckResult {
+    pub about: String,
+    pub passed: bool,
+    /// Why it failed: expected against actual.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// Built artifacts of one exercise.
+struct Built {
+    /// Guest folder -> `.wasm` (dev profile).
+    guests: BTreeMap<String, PathBuf>,
+    /// Host folder -> executable.
+    hosts: BTreeMap<String, PathBuf>,
+}
+
+/// Grade one exercise of `tree`. `progress` hears what is happening.
+pub fn grade(root: &Path, toolchain: &Toolchain, exercise: &Exercise, tree: Tree, progress: &dyn Fn(&str)) -> Graded {
+    let result = |status, message: String, checks: Vec<CheckResult>| Graded {
+        id: exercise.id.clone(),
+        chapter: exercise.chapter,
+        title: exercise.title.clone(),
+        status,
+        points: if status == Status::Pass { exercise.points } else { 0 },
+        max_points: exercise.points,
+        builds: status == Status::Pass || !checks.is_empty(),
+        message,
+        checks,
+    };
+    let dir = exercise.dir(root, tree);
+    if !dir.join("Cargo.toml").is_file() {
+        let shown = dir.strip_prefix(root).unwrap_or(&dir).display().to_string();
+        return result(Status::Error, format!("the exercise's folder {shown} (with its Cargo.toml) is missing"), vec![]);
+    }
+    let built = match build(root, toolchain, exercise, tree, progress) {
+        Ok(built) => built,
+        Err(err) => return result(Status::Fail, format!("{err:#}"), vec![]),
+    };
+    let mut checks = Vec::new();
+    for (i, check) in exercise.checks.iter().enumerate() {
+        progress(&format!("check {}/{}: {}", i + 1, exercise.checks.len(), check.about()));
+        let outcome = run_check(root, toolchain, exercise, tree, &built, check);
+        checks.push(CheckResult { about: check.about().to_string(), passed: outcome.is_ok(), detail: outcome.err() });
+    }
+    let failed: Vec<&CheckResult> = checks.iter().filter(|c| !c.passed).collect();
+    if failed.is_empty() {
+        let message = format!("all {} checks pass", checks.len());
+        result(Status::Pass, message, checks)
+    } else {
+        let mut message = format!("{} of {} checks fail", failed.len(), checks.len());
+        for check in &failed {
+            message += &format!("\n✗ {}\n{}", check.about, indent(check.detail.as_deref().unwrap_or("")));
+        }
+        result(Status::Fail, message, checks)
+    }
+}
+
+fn indent(text: &str) -> String {
+    text.lines().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n")
+}
+
+fn build(root: &Path, toolchain: &Toolchain, exercise: &Exercise, tree: Tree, progress: &dyn Fn(&str)) -> Result<Built> {
+    let dir = exercise.dir(root, tree);
+    let manifest = dir.join("Cargo.toml");
+    let mut guest_map = BTreeMap::new();
+    let guest_folders = exercise.guest_folders();
+    if !guest_folders.is_empty() {
+        progress("building the guest");
+        let packages: Vec<String> = guest_folders
+            .iter()
+            .map(|f| exercise.package(root, tree, f))
+            .collect::<Result<_>>()?;
+        let wasm = GuestBuild::new(&manifest, packages, guests::target_dir(root))
+            .run(toolchain, Messages::Capture)
+            .context("the guest does not build")?;
+        guest_map = guest_folders.into_iter().zip(wasm).collect();
+    }
+    let mut host_map = BTreeMap::new();
+    let host_folders = exercise.host_folders();
+    if !host_folders.is_empty() {
+        progress("building the host");
+        let packages: Vec<String> = host_folders
+            .iter()
+            .map(|f| exercise.package(root, tree, f))
+            .collect::<Result<_>>()?;
+        let exes = cargo::build_hosts(&manifest, &packages, Messages::Capture).context("the host does not build")?;
+        for (folder, package) in host_folders.into_iter().zip(packages) {
+            host_map.insert(folder, exes[&package].clone());
+        }
+    }
+    Ok(Built { guests: guest_map, hosts: host_map })
+}
+
+/// Run one check: `Ok` when it passes, else expected against actual.
+fn run_check(
+    root: &Path,
+    toolchain: &Toolchain,
+    exercise: &Exercise,
+    tree: Tree,
+    built: &Built,
+    check: &Check,
+) -> std::result::Result<(), String> {
+    match check {
+        Check::Call { guest, export, args, returns, traps, stdout, env, .. } => {
+            let wasm = &built.guests[guest];
+            let env: Vec<(String, String)> = env.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+            let call = format!(
+                "{export}({})",
+                args.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
+            );
+            let outcome = sandbox::call(root, wasm, export, args, &env).map_err(|e| format!("{e:#}"))?;
+            match (&outcome.returned, &outcome.trapped) {
+                (Some(values), _) => {
+                    if let Some(expected) = traps {
+                        return Err(format!("expected {call} to trap with `{expected}`, but it returned {}", show(values)));
+                    }
+                    if let Some(expected) = returns
+                        && values != expected
+                    {
+                        return Err(format!("expected {call} to return {}, it returned {}", show(expected), show(values)));
+                    }
+                }
+                (None, trapped) => {
+                    let trap = trapped.as_deref().unwrap_or("(no message)");
+                    let seen = format!("{}\n{trap}", outcome.stderr.trim_end());
+                    match traps {
+                        Some(expected) if !seen.contains(expected.as_str()) => {
+                            return Err(format!("{call} trapped, but not with `{expected}`:\n{}", seen.trim()));
+                        }
+                        Some(_) => {}
+                        None => return Err(format!("{call} trapped:\n{}", seen.trim())),
+                    }
+                }
+            }
+            if let Some(expected) = stdout
+                && let Some(diff) = report::diff(expected, &outcome.stdout)
+            {
+                return Err(format!("{call} printed something else on stdout:\n{diff}"));
+            }
+            Ok(())
+        }
+        Check::Run { host, args, exit, stdout, stdout_contains, stderr_contains, .. } => {
+            let exe = &built.hosts[host];
+            let args: Vec<String> = args
+                .iter()
+                .map(|a| match placeholder(a) {
+                    Some(folder) => built.guests[folder].display().to_string(),
+                    None => a.clone(),
+                })
+                .collect();
+            let mut cmd = Command::new(exe);
+            cmd.args(&args).current_dir(root);
+            let out = process::run_captured(cmd, HOST_TIMEOUT).map_err(|e| format!("{e:#}"))?;
+            let shown_args = shown(root, &args);
+            let context = || {
+                format!(
+                    "stdout:\n{}\nstderr:\n{}",
+                    indent(out.stdout_text().trim_end()),
+                    indent(out.stderr_text().trim_end())
+                )
+            };
+            let Some(status) = out.status else {
+                return Err(format!("`host {shown_args}` {}", out.ending()));
+            };
+            if status.code() != Some(*exit) {
+                let why = match status.code() {
+                    Some(101) => " (101 is a Rust panic in the host)".to_string(),
+                    None => " (killed by a signal)".to_string(),
+                    _ => String::new(),
+                };
+                return Err(format!(
+                    "expected `host {shown_args}` to exit with {exit}, it ended with {status}{why}\n{}",
+                    context()
+                ));
+            }
+            if let Some(expected) = stdout
+                && let Some(diff) = report::diff(expected, &out.stdout_text())
+            {
+                return Err(format!("`host {shown_args}` printed something else on stdout:\n{diff}"));
+            }
+            for needle in stdout_contains {
+                if !out.stdout_text().contains(needle.as_str()) {
+                    return Err(format!("expected the stdout of `host {shown_args}` to hold `{needle}`\n{}", context()));
+                }
+            }
+            for needle in stderr_contains {
+                if !out.stderr_text().contains(needle.as_str()) {
+                    return Err(format!("expected the stderr of `host {shown_args}` to hold `{needle}`\n{}", context()));
+                }
+            }
+            Ok(())
+        }
+        Check::Size { guest, profile, max_bytes, .. } => {
+            let dir = exercise.dir(root, tree);
+            let package = exercise.package(root, tree, guest).map_err(|e| format!("{e:#}"))?;
+            let wasm = GuestBuild::new(dir.join("Cargo.toml"), vec![package], guests::target_dir(root))
+                .profile(profile)
+                .run(toolchain, Messages::Capture)
+                .map_err(|e| format!("the {profile} build of the guest failed: {e:#}"))?;
+            let size = std::fs::metadata(&wasm[0]).map_err(|e| format!("{e}"))?.len();
+            if size > *max_bytes {
+                return Err(format!("the {profile} .wasm is {size} bytes; the budget is {max_bytes} bytes"));
+            }
+            Ok(())
+        }
+    }
+}
+
+fn show(values: &[i64]) -> String {
+    match values {
+        [one] => one.to_string(),
+        many => format!("({})", many.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")),
+    }
+}
+
+/// Arguments with the workbook's root cut off paths, for messages.
+fn shown(root: &Path, args: &[String]) -> String {
+    let prefix = format!("{}/", root.display());
+    args.iter().map(|a| a.strip_prefix(&prefix).unwrap_or(a)).collect::<Vec<_>>().join(" ")
+}
+
+/// Print one graded exercise.
+pub fn print(graded: &Graded) {
+    let label = format!("{} ({}/{} points)", graded.id, graded.points, graded.max_points);
+    match graded.status {
+        Status::Pass => report::pass(&label, &graded.title),
+        Status::Fail => report::fail(&label, &format!("{}\n{}", graded.title, graded.message)),
+        Status::Error => report::fail(&label, &format!("{}\ncannot grade: {}", graded.title, graded.message)),
+    }
+}
+
+/// The whole grading, as `cargo xtask grade --json` writes it. Its shape is
+/// documented by `xtask/grade-report.schema.json`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub exercises: Vec<Graded>,
+    pub total: Total,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Total {
+    pub points: u32,
+    pub max_points: u32,
+    pub passed: usize,
+    pub exercises: usize,
+}
+
+impl Report {
+    pub fn new(exercises: Vec<Graded>) -> Report {
+        let total = Total {
+            points: exercises.iter().map(|g| g.points).sum(),
+            max_points: exercises.iter().map(|g| g.max_points).sum(),
+            passed: exercises.iter().filter(|g| g.status == Status::Pass).count(),
+            exercises: exercises.len(),
+        };
+        Report { exercises, total }
+    }
+
+    /// The report as a table: one line per exercise, then the total.
+    pub fn print_table(&self) {
+        println!("{:<8} {:<22} {:<7} {:<8} message", "chapter", "exercise", "status", "points");
+        for g in &self.exercises {
+            let status = match g.status {
+                Status::Pass => "pass",
+                Status::Fail => "fail",
+                Status::Error => "error",
+            };
+            let first_line = g.message.lines().next().unwrap_or("");
+            let points = format!("{}/{}", g.points, g.max_points);
+            println!("{:<8} {:<22} {:<7} {:<8} {}", g.chapter, g.id, status, points, first_line);
+        }
+        println!(
+            "total: {}/{} points, {} of {} exercises pass",
+            self.total.points, self.total.max_points, self.total.passed, self.total.exercises
+        );
+    }
+}

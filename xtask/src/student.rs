@@ -1,0 +1,220 @@
+//! The commands a student uses between gradings: `hint`, `list`, `reset`, `watch`.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use notify::Watcher;
+
+use crate::check;
+use crate::exercises::{self, Exercise, Manifest, Tree};
+use crate::grade::Status;
+use crate::pristine;
+use crate::progress::Progress;
+use crate::report;
+use crate::toolchain::Toolchain;
+
+/// The exercise to work on: the one named, or the first not yet done.
+fn current<'a>(manifest: &'a Manifest, progress: &Progress, id: Option<&str>) -> Result<&'a Exercise> {
+    if let Some(id) = id {
+        return manifest.find(id);
+    }
+    manifest
+        .exercises
+        .iter()
+        .find(|e| progress.last_grade.get(&e.id).is_none_or(|g| g.status != Status::Pass))
+        .context("every exercise is done: well done! (`cargo xtask list` shows them)")
+}
+
+/// `cargo xtask hint [id]`: the hints seen so far plus the next one.
+pub fn hint(root: &Path, id: Option<&str>, all: bool) -> Result<()> {
+    let manifest = exercises::load(root)?;
+    let mut progress = Progress::load(root);
+    let exercise = current(&manifest, &progress, id)?;
+    let total = exercise.hints.len();
+    let seen = progress.hints_seen.get(&exercise.id).copied().unwrap_or(0);
+    let shown = if all { total } else { (seen + 1).min(total) };
+    report::heading(&format!("{}: {}", exercise.id, exercise.title));
+    for (i, hint) in exercise.hints.iter().take(shown).enumerate() {
+        println!("  hint {} of {total}: {hint}", i + 1);
+    }
+    if shown == total {
+        let solution = exercise.dir(root, Tree::Solutions);
+        println!(
+            "  That was the last hint. The reference answer is in {}.",
+            solution.strip_prefix(root).unwrap_or(&solution).display()
+        );
+    } else {
+        println!("  (run `cargo xtask hint {}` again for the next hint)", exercise.id);
+    }
+    progress.hints_seen.insert(exercise.id.clone(), shown.max(seen));
+    progress.save(root);
+    Ok(())
+}
+
+/// `cargo xtask list`: every exercise with its status and points.
+pub fn list(root: &Path) -> Result<()> {
+    let manifest = exercises::load(root)?;
+    let progress = Progress::load(root);
+    println!("{:<8} {:<22} {:<8} {:<12} {:<6} title", "chapter", "exercise", "points", "status", "hints");
+    let (mut earned, mut max) = (0, 0);
+    for ex in &manifest.exercises {
+        let (status, points) = match progress.last_grade.get(&ex.id) {
+            Some(g) if g.status == Status::Pass => ("done", g.points),
+            Some(g) if g.status == Status::Fail => ("failing", 0),
+            Some(_) => ("error", 0),
+            None => ("not graded", 0),
+        };
+        earned += points;
+        max += ex.points;
+        let hints = format!("{}/{}", progress.hints_seen.get(&ex.id).copied().unwrap_or(0), ex.hints.len());
+        let pts = format!("{points}/{}", ex.points);
+        println!("{:<8} {:<22} {:<8} {:<12} {:<6} {}", ex.chapter, ex.id, pts, status, hints, ex.title);
+    }
+    println!("total: {earned}/{max} points (from the last grading; `cargo xtask check chapter-N` regrades)");
+    Ok(())
+}
+
+/// `cargo xtask reset <id>`: put the starter back, after asking.
+pub fn reset(root: &Path, id: &str, yes: bool) -> Result<()> {
+    let manifest = exercises::load(root)?;
+    let exercise = manifest.find(id)?;
+    let dir = exercise.dir(root, Tree::Exercises);
+    let files: Vec<PathBuf> = exercise.edit.iter().map(|f| dir.join(f)).collect();
+    let mut starters = Vec::new();
+    for file in &files {
+        let starter = pristine::starter(root, file)
+            .with_context(|| format!("cannot find the starter version of {}", file.display()))?;
+        starters.push(starter);
+    }
+    let shown: Vec<String> =
+        files.iter().map(|f| f.strip_prefix(root).unwrap_or(f).display().to_string()).collect();
+    if !yes {
+        if !std::io::stdin().is_terminal() {
+            bail!("`reset` overwrites your work: confirm with `cargo xtask reset {id} --yes`");
+        }
+        print!("This puts the starter back in:\n  {}\nand your changes there are lost. Go on? [y/N] ", shown.join("\n  "));
+        std::io::stdout().flush()?;
+        let mut answer = String::new();
+        std::io::stdin().lock().read_line(&mut answer)?;
+        if !matches!(answer.trim(), "y" | "Y" | "yes") {
+            println!("Nothing was changed.");
+            return Ok(());
+        }
+    }
+    for (file, starter) in files.iter().zip(starters) {
+        std::fs::write(file, starter).with_context(|| format!("cannot write {}", file.display()))?;
+    }
+    println!("Restored the starter of `{id}`: {}", shown.join(", "));
+    Ok(())
+}
+
+enum Event {
+    Changed(PathBuf),
+    Regrade,
+    Hint,
+    Quit,
+}
+
+/// `cargo xtask watch`: grade the current exercise, then again on every save.
+pub fn watch(root: &Path, toolchain: &Toolchain, id: Option<&str>) -> Result<()> {
+    let manifest = exercises::load(root)?;
+    let (tx, rx) = mpsc::channel();
+
+    // File events; where the system's notifications do not work, poll.
+    let handler = {
+        let tx = tx.clone();
+        move |event: notify::Result<notify::Event>| {
+            if let Ok(event) = event
+                && (event.kind.is_modify() || event.kind.is_create())
+            {
+                for path in event.paths {
+                    let _ = tx.send(Event::Changed(path));
+                }
+            }
+        }
+    };
+    let exercises_dir = root.join("exercises");
+    let native = notify::recommended_watcher(handler.clone()).and_then(|mut w| {
+        w.watch(&exercises_dir, notify::RecursiveMode::Recursive)?;
+        Ok(w)
+    });
+    let _watcher: Box<dyn Watcher> = match native {
+        Ok(w) => Box::new(w),
+        Err(_) => {
+            let config = notify::Config::default().with_poll_interval(Duration::from_secs(1));
+            let mut w = notify::PollWatcher::new(handler, config).context("cannot watch the exercises")?;
+            w.watch(&exercises_dir, notify::RecursiveMode::Recursive)?;
+            println!("(file events are not available here; checking for changes every second)");
+            Box::new(w)
+        }
+    };
+
+    // The manual fallback: keys on stdin.
+    {
+        let tx = tx.clone();
+        std::thread::spawn(move || {
+            for line in std::io::stdin().lock().lines() {
+                let event = match line.map(|l| l.trim().to_string()) {
+                    Ok(l) if l == "q" => Event::Quit,
+                    Ok(l) if l == "h" => Event::Hint,
+                    Ok(_) => Event::Regrade,
+                    Err(_) => Event::Quit,
+                };
+                if tx.send(event).is_err() {
+                    break;
+                }
+            }
+        });
+    }
+
+    let mut exercise = current(&manifest, &Progress::load(root), id)?.clone();
+    loop {
+        let graded = check::exercises_of(root, toolchain, &[&exercise], Tree::Exercises);
+        if graded.first().is_some_and(|g| g.status == Status::Pass) {
+            match current(&manifest, &Progress::load(root), None) {
+                Ok(next) if next.id != exercise.id => {
+                    println!("Done! Next: `{}` ({}). {}", next.id, next.title, next.task);
+                    exercise = next.clone();
+                }
+                Ok(_) => {}
+                Err(all_done) => println!("{all_done}"),
+            }
+        }
+        let edit = exercise.dir(root, Tree::Exercises);
+        println!(
+            "Watching {} — save a file to grade again; Enter: grade now, h: hint, q: quit",
+            edit.strip_prefix(root).unwrap_or(&edit).display()
+        );
+        // Wait for something relevant, then let a burst of saves settle.
+        loop {
+            match rx.recv() {
+                Ok(Event::Quit) | Err(_) => return Ok(()),
+                Ok(Event::Hint) => hint(root, Some(&exercise.id), false)?,
+                Ok(Event::Regrade) => break,
+                Ok(Event::Changed(path)) => {
+                    if let Some(owner) = owner_of(root, &manifest, &path) {
+                        exercise = owner.clone();
+                        break;
+                    }
+                }
+            }
+        }
+        std::thread::sleep(Duration::from_millis(300));
+        while let Ok(event) = rx.try_recv() {
+            if matches!(event, Event::Quit) {
+                return Ok(());
+            }
+        }
+    }
+}
+
+/// The exercise a changed file belongs to, if it is one of the files students edit.
+fn owner_of<'a>(root: &Path, manifest: &'a Manifest, path: &Path) -> Option<&'a Exercise> {
+    manifest.exercises.iter().find(|ex| {
+        let dir = ex.dir(root, Tree::Exercises);
+        ex.edit.iter().any(|f| dir.join(f) == path)
+    })
+}
