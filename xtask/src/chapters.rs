@@ -9,8 +9,10 @@
 //! guests = ["chapter-1-guest"]
 //! ```
 //!
-//! and is run with those guests' `.wasm` paths as its arguments. Its expected
-//! output is the insta snapshot `snapshots/<host package>.snap` in the chapter.
+//! and is run with those guests' `.wasm` paths as its arguments. A host may
+//! name a guest of another chapter (chapter 3's runs chapter 1's); building the
+//! chapter builds that guest too. Its expected output is the insta snapshot
+//! `snapshots/<host package>.snap` in the chapter.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -87,6 +89,7 @@ pub fn all(root: &Path) -> Result<Vec<Chapter>> {
         chapters.push(load(number, name, dir)?);
     }
     chapters.sort_by_key(|c| c.number);
+    check_host_guests(&chapters)?;
     Ok(chapters)
 }
 
@@ -155,18 +158,40 @@ fn load(number: u32, name: String, dir: PathBuf) -> Result<Chapter> {
             );
         }
     }
-    for host in &hosts {
-        for guest in &host.guests {
-            if !guests.contains(guest) {
-                bail!(
-                    "{}: host `{}` runs guest `{guest}`, which is not a crate of this chapter",
-                    dir.display(),
-                    host.package
-                );
+    Ok(Chapter { number, name, dir, hosts, guests })
+}
+
+/// Every guest a host runs must be a guest crate of its chapter or, as chapter
+/// 3's host runs chapter 1's guest, of another chapter.
+fn check_host_guests(chapters: &[Chapter]) -> Result<()> {
+    for chapter in chapters {
+        for host in &chapter.hosts {
+            for guest in &host.guests {
+                if !chapters.iter().any(|c| c.guests.contains(guest)) {
+                    bail!(
+                        "{}: host `{}` runs guest `{guest}`, which is not a guest crate of any chapter",
+                        chapter.dir.display(),
+                        host.package
+                    );
+                }
             }
         }
     }
-    Ok(Chapter { number, name, dir, hosts, guests })
+    Ok(())
+}
+
+impl Chapter {
+    /// The guests to build before running the chapter's hosts: the chapter's
+    /// own, then those of other chapters that its hosts run.
+    pub fn guests_to_build(&self) -> Vec<String> {
+        let mut list = self.guests.clone();
+        for guest in self.hosts.iter().flat_map(|h| &h.guests) {
+            if !list.contains(guest) {
+                list.push(guest.clone());
+            }
+        }
+        list
+    }
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@
 //! | [`student`] | `hint`, `list`, `reset`, `watch` |
 //! | [`progress`] | a student's last grades and hints seen (`target/workbook/`) |
 //! | [`pristine`] | an exercise file's starter version, from git |
+//! | [`size`] | chapter 3's size ladder: builds, measurements, the book's table and chart |
 //! | [`snapshot`] | reading expected output out of insta `.snap` files |
 //! | [`process`] | child processes with a wall-clock limit |
 //! | [`report`] | PASS/FAIL lines and diffs |
@@ -32,6 +33,7 @@ pub mod progress;
 pub mod report;
 pub mod run;
 pub mod sandbox;
+pub mod size;
 pub mod snapshot;
 pub mod student;
 pub mod toolchain;

@@ -73,6 +73,8 @@ enum Cmd {
         #[arg(default_value = "all")]
         chapter: String,
     },
+    /// Chapter 3's size ladder: build chapter 1's guest under each setting, run and measure it
+    Size,
     /// Everything CI checks: tests, chapter examples, solutions pass, starters fail
     Test,
     /// Which guest-toolchain route is in use, what is missing, and the fix
@@ -127,6 +129,7 @@ fn dispatch(command: Cmd) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Cmd::Size => xtask::size::run(&root, &guest_toolchain()?).map(|()| ExitCode::SUCCESS),
         Cmd::Test => test(&root),
         Cmd::Doctor => doctor(&root),
     }

@@ -48,7 +48,7 @@ pub fn build_chapter(
     messages: Messages,
 ) -> Result<Vec<ReadyHost>> {
     let target_dir = guests::target_dir(root);
-    GuestBuild::new(root.join("Cargo.toml"), chapter.guests.clone(), &target_dir)
+    GuestBuild::new(root.join("Cargo.toml"), chapter.guests_to_build(), &target_dir)
         .run(toolchain, messages)
         .with_context(|| format!("building the guests of {chapter}"))?;
     let packages: Vec<String> = chapter.hosts.iter().map(|h| h.package.clone()).collect();
