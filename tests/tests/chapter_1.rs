@@ -95,3 +95,11 @@ fn an_argument_is_a_path_even_when_it_looks_like_an_option() {
     assert!(!out.success());
     assert!(out.stderr_text().contains("cannot load the guest module `--help`"), "{}", out.stderr_text());
 }
+
+#[test]
+fn the_readme_shows_the_real_output() {
+    let ready = host(CHAPTER, HOST);
+    let expected = xtask::snapshot::expected_output(&ready.host.snapshot).unwrap();
+    let readme = std::fs::read_to_string(workbook_tests::root().join("README.md")).unwrap();
+    assert!(readme.contains(&format!("```text\n{expected}```")), "README.md's output block differs from the snapshot:\n{expected}");
+}

@@ -25,9 +25,12 @@ pub enum Messages {
 pub const BUILD_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 
 /// The cargo that runs xtask (cargo tells us in `$CARGO`), for native builds.
+/// It runs from the workbook's root, so that .cargo/config.toml applies.
 pub fn native_cargo() -> Command {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    Command::new(cargo)
+    let mut cmd = Command::new(cargo);
+    cmd.current_dir(crate::root());
+    cmd
 }
 
 /// Run a `cargo build` whose stdout is JSON messages; returns that stdout.
@@ -77,6 +80,11 @@ pub fn build_hosts(
     let mut cmd = native_cargo();
     cmd.args(["build", "--message-format=json-render-diagnostics", "--manifest-path"])
         .arg(manifest);
+    // Every workspace (the chapters', each exercise's) builds into the one
+    // target dir, so that Wasmtime is compiled once for all of them.
+    if std::env::var_os("CARGO_TARGET_DIR").is_none() {
+        cmd.arg("--target-dir").arg(crate::root().join("target"));
+    }
     for package in packages {
         cmd.args(["--package", package]);
     }

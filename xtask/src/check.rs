@@ -10,7 +10,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use crate::cargo::Messages;
 use crate::chapters::Chapter;
 use crate::exercises::{self, Exercise, Tree};
-use crate::grade::{self, Graded, Status};
+use crate::grade::{self, Graded, Limits, Status};
 use crate::process;
 use crate::progress::Progress;
 use crate::report;
@@ -32,7 +32,7 @@ impl ChapterCheck {
 }
 
 /// Check a chapter's example and grade its exercises of `tree`.
-pub fn chapter_and_exercises(root: &Path, toolchain: &Toolchain, chapter: &Chapter, tree: Tree) -> Result<ChapterCheck> {
+pub fn chapter_and_exercises(root: &Path, toolchain: &Toolchain, chapter: &Chapter, tree: &Tree) -> Result<ChapterCheck> {
     let example_failures = example(root, toolchain, chapter)?;
     let manifest = exercises::load(root)?;
     let list = manifest.of_chapter(chapter.number);
@@ -41,10 +41,7 @@ pub fn chapter_and_exercises(root: &Path, toolchain: &Toolchain, chapter: &Chapt
     let points: u32 = graded.iter().map(|g| g.points).sum();
     let max: u32 = graded.iter().map(|g| g.max_points).sum();
     let example_says = if example_failures == 0 { "the example works" } else { "the example FAILS" };
-    let whose = match tree {
-        Tree::Exercises => "exercises",
-        Tree::Solutions => "solutions",
-    };
+    let whose = tree.noun();
     report::heading(&format!(
         "{chapter}: {example_says}; {done} of {} {whose} done ({points}/{max} points)",
         graded.len()
@@ -54,15 +51,11 @@ pub fn chapter_and_exercises(root: &Path, toolchain: &Toolchain, chapter: &Chapt
 
 /// Grade exercises one after the other, showing progress; record the results
 /// in the student's progress file when grading their own work.
-pub fn exercises_of(root: &Path, toolchain: &Toolchain, list: &[&Exercise], tree: Tree) -> Vec<Graded> {
+pub fn exercises_of(root: &Path, toolchain: &Toolchain, list: &[&Exercise], tree: &Tree) -> Vec<Graded> {
     if list.is_empty() {
         return Vec::new();
     }
-    let whose = match tree {
-        Tree::Exercises => "exercises",
-        Tree::Solutions => "solutions",
-    };
-    report::heading(&format!("grading {} {whose}", list.len()));
+    report::heading(&format!("grading {} {}", list.len(), tree.noun()));
     let bar = ProgressBar::new(list.len() as u64);
     bar.set_style(
         ProgressStyle::with_template("  {spinner} [{pos}/{len}] {msg}").unwrap_or_else(|_| ProgressStyle::default_bar()),
@@ -72,16 +65,18 @@ pub fn exercises_of(root: &Path, toolchain: &Toolchain, list: &[&Exercise], tree
     let mut graded = Vec::new();
     for exercise in list {
         let id = exercise.id.clone();
-        let result = grade::grade(root, toolchain, exercise, tree, &|what| bar.set_message(format!("{id}: {what}")));
+        let result = grade::grade(root, toolchain, exercise, tree, &Limits::default(), &|what| {
+            bar.set_message(format!("{id}: {what}"))
+        });
         bar.suspend(|| grade::print(&result));
         bar.inc(1);
-        if tree == Tree::Exercises {
+        if *tree == Tree::Exercises {
             progress.record(&result);
         }
         graded.push(result);
     }
     bar.finish_and_clear();
-    if tree == Tree::Exercises {
+    if *tree == Tree::Exercises {
         progress.save(root);
     }
     graded

@@ -115,30 +115,43 @@ impl Check {
     }
 }
 
-/// Which tree to grade: what students edit, or the reference answers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Which tree to grade: what students edit, the reference answers, or any
+/// folder laid out the same way (`chapter-<N>/<id>/`), such as a test's attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Tree {
     Exercises,
     Solutions,
+    At(PathBuf),
 }
 
 impl Tree {
-    pub fn folder(self) -> &'static str {
+    /// The folder holding `chapter-<N>/<id>/`.
+    pub fn base(&self, root: &Path) -> PathBuf {
+        match self {
+            Tree::Exercises => root.join("exercises"),
+            Tree::Solutions => root.join("solutions"),
+            Tree::At(path) => path.clone(),
+        }
+    }
+
+    /// What the tree holds, for messages: "exercises", "solutions".
+    pub fn noun(&self) -> &'static str {
         match self {
             Tree::Exercises => "exercises",
             Tree::Solutions => "solutions",
+            Tree::At(_) => "attempts",
         }
     }
 }
 
 impl Exercise {
     /// The exercise's folder in `tree`.
-    pub fn dir(&self, root: &Path, tree: Tree) -> PathBuf {
-        root.join(tree.folder()).join(format!("chapter-{}", self.chapter)).join(&self.id)
+    pub fn dir(&self, root: &Path, tree: &Tree) -> PathBuf {
+        tree.base(root).join(format!("chapter-{}", self.chapter)).join(&self.id)
     }
 
     /// The package name of the crate in `folder` (e.g. `guest`) of the exercise.
-    pub fn package(&self, root: &Path, tree: Tree, folder: &str) -> Result<String> {
+    pub fn package(&self, root: &Path, tree: &Tree, folder: &str) -> Result<String> {
         let manifest = self.dir(root, tree).join(folder).join("Cargo.toml");
         let text = std::fs::read_to_string(&manifest)
             .with_context(|| format!("cannot read {}", manifest.display()))?;

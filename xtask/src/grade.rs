@@ -21,8 +21,18 @@ use crate::report;
 use crate::sandbox;
 use crate::toolchain::Toolchain;
 
-/// How long an exercise's host may run for one check.
-pub const HOST_TIMEOUT: Duration = Duration::from_secs(20);
+/// The limits a student's code runs under.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// How long an exercise's host may run for one check.
+    pub host_timeout: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { host_timeout: Duration::from_secs(20) }
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -69,7 +79,14 @@ struct Built {
 }
 
 /// Grade one exercise of `tree`. `progress` hears what is happening.
-pub fn grade(root: &Path, toolchain: &Toolchain, exercise: &Exercise, tree: Tree, progress: &dyn Fn(&str)) -> Graded {
+pub fn grade(
+    root: &Path,
+    toolchain: &Toolchain,
+    exercise: &Exercise,
+    tree: &Tree,
+    limits: &Limits,
+    progress: &dyn Fn(&str),
+) -> Graded {
     let result = |status, message: String, checks: Vec<CheckResult>| Graded {
         id: exercise.id.clone(),
         chapter: exercise.chapter,
@@ -93,7 +110,7 @@ pub fn grade(root: &Path, toolchain: &Toolchain, exercise: &Exercise, tree: Tree
     let mut checks = Vec::new();
     for (i, check) in exercise.checks.iter().enumerate() {
         progress(&format!("check {}/{}: {}", i + 1, exercise.checks.len(), check.about()));
-        let outcome = run_check(root, toolchain, exercise, tree, &built, check);
+        let outcome = run_check(root, toolchain, exercise, tree, limits, &built, check);
         checks.push(CheckResult { about: check.about().to_string(), passed: outcome.is_ok(), detail: outcome.err() });
     }
     let failed: Vec<&CheckResult> = checks.iter().filter(|c| !c.passed).collect();
@@ -113,7 +130,7 @@ fn indent(text: &str) -> String {
     text.lines().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n")
 }
 
-fn build(root: &Path, toolchain: &Toolchain, exercise: &Exercise, tree: Tree, progress: &dyn Fn(&str)) -> Result<Built> {
+fn build(root: &Path, toolchain: &Toolchain, exercise: &Exercise, tree: &Tree, progress: &dyn Fn(&str)) -> Result<Built> {
     let dir = exercise.dir(root, tree);
     let manifest = dir.join("Cargo.toml");
     let mut guest_map = BTreeMap::new();
@@ -150,7 +167,8 @@ fn run_check(
     root: &Path,
     toolchain: &Toolchain,
     exercise: &Exercise,
-    tree: Tree,
+    tree: &Tree,
+    limits: &Limits,
     built: &Built,
     check: &Check,
 ) -> std::result::Result<(), String> {
@@ -204,7 +222,7 @@ fn run_check(
                 .collect();
             let mut cmd = Command::new(exe);
             cmd.args(&args).current_dir(root);
-            let out = process::run_captured(cmd, HOST_TIMEOUT).map_err(|e| format!("{e:#}"))?;
+            let out = process::run_captured(cmd, limits.host_timeout).map_err(|e| format!("{e:#}"))?;
             let shown_args = shown(root, &args);
             let context = || {
                 format!(
@@ -230,7 +248,10 @@ fn run_check(
             if let Some(expected) = stdout
                 && let Some(diff) = report::diff(expected, &out.stdout_text())
             {
-                return Err(format!("`host {shown_args}` printed something else on stdout:\n{diff}"));
+                return Err(format!(
+                    "`host {shown_args}` printed something else on stdout:\n{diff}(it ended with {status}; its stderr:\n{})",
+                    indent(out.stderr_text().trim_end())
+                ));
             }
             for needle in stdout_contains {
                 if !out.stdout_text().contains(needle.as_str()) {
@@ -268,9 +289,21 @@ fn show(values: &[i64]) -> String {
 }
 
 /// Arguments with the workbook's root cut off paths, for messages.
+/// Arguments as a shell would need them: the workbook's root cut off paths,
+/// and quotes around an empty argument or one with spaces or quotes.
 fn shown(root: &Path, args: &[String]) -> String {
     let prefix = format!("{}/", root.display());
-    args.iter().map(|a| a.strip_prefix(&prefix).unwrap_or(a)).collect::<Vec<_>>().join(" ")
+    args.iter()
+        .map(|a| a.strip_prefix(&prefix).unwrap_or(a))
+        .map(|a| {
+            if a.is_empty() || a.contains(|c: char| c.is_whitespace() || c == '\'' || c == '"') {
+                format!("'{}'", a.replace('\'', "'\\''"))
+            } else {
+                a.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Print one graded exercise.

@@ -2,6 +2,7 @@
 //!
 //! | module | holds |
 //! | --- | --- |
+//! | [`book`] | generating the book's includes, building it with mdbook, its lint and link checks |
 //! | [`toolchain`] | finding or installing a `wasm32-wasip1` toolchain (three routes) |
 //! | [`guests`] | building guests into their own target dir; where each `.wasm` lands |
 //! | [`cargo`] | running cargo builds, the native hosts' included |
@@ -21,6 +22,7 @@
 
 use std::path::{Path, PathBuf};
 
+pub mod book;
 pub mod cargo;
 pub mod chapters;
 pub mod check;

@@ -73,6 +73,18 @@ enum Cmd {
         #[arg(default_value = "all")]
         chapter: String,
     },
+    /// Build the book into target/book (mdbook as a library)
+    Book {
+        /// Serve it on localhost and rebuild it when a page or a chapter changes
+        #[arg(long)]
+        serve: bool,
+        /// Open it in a browser
+        #[arg(long)]
+        open: bool,
+        /// The port for --serve
+        #[arg(long, default_value_t = 3000)]
+        port: u16,
+    },
     /// Chapter 3's size ladder: build chapter 1's guest under each setting, run and measure it
     Size,
     /// Everything CI checks: tests, chapter examples, solutions pass, starters fail
@@ -105,7 +117,7 @@ fn dispatch(command: Cmd) -> Result<ExitCode> {
             let tree = if solutions { Tree::Solutions } else { Tree::Exercises };
             let mut ok = true;
             for chapter in &list {
-                ok &= check::chapter_and_exercises(&root, &toolchain, chapter, tree)?.passed();
+                ok &= check::chapter_and_exercises(&root, &toolchain, chapter, &tree)?.passed();
             }
             Ok(exit(ok))
         }
@@ -125,6 +137,20 @@ fn dispatch(command: Cmd) -> Result<ExitCode> {
                 for guest in &chapter.guests {
                     let path = guests::wasm_path(&guests::target_dir(&root), guest, "dev");
                     println!("{}", path.strip_prefix(&root).unwrap_or(&path).display());
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Book { serve, open, port } => {
+            let toolchain = guest_toolchain()?;
+            if serve {
+                xtask::book::serve(&root, &toolchain, port, open)?;
+            } else {
+                let out = xtask::book::generate_and_build(&root, &toolchain)?;
+                let index = out.join("index.html");
+                println!("the book is in {}", index.strip_prefix(&root).unwrap_or(&index).display());
+                if open {
+                    xtask::book::open_in_browser(&format!("file://{}", index.display()));
                 }
             }
             Ok(ExitCode::SUCCESS)
@@ -181,7 +207,7 @@ fn grade(root: &Path, json: Option<&Path>, solutions: bool) -> Result<ExitCode> 
     let manifest = exercises::load(root)?;
     let tree = if solutions { Tree::Solutions } else { Tree::Exercises };
     let list: Vec<&exercises::Exercise> = manifest.exercises.iter().collect();
-    let graded = check::exercises_of(root, &toolchain, &list, tree);
+    let graded = check::exercises_of(root, &toolchain, &list, &tree);
     let report = xtask::grade::Report::new(graded);
     report.print_table();
     if let Some(path) = json {
@@ -215,15 +241,15 @@ fn test(root: &Path) -> Result<ExitCode> {
     let manifest = exercises::load(root)?;
     let list: Vec<&exercises::Exercise> = manifest.exercises.iter().collect();
     report::heading("every solution must pass");
-    for graded in check::exercises_of(root, &toolchain, &list, Tree::Solutions) {
+    for graded in check::exercises_of(root, &toolchain, &list, &Tree::Solutions) {
         if graded.status != Status::Pass {
             failures.push(format!("the solution of `{}`", graded.id));
         }
     }
     report::heading("every starter must build, and fail its grading while untouched");
-    for (exercise, graded) in list.iter().zip(check::exercises_of(root, &toolchain, &list, Tree::Exercises)) {
+    for (exercise, graded) in list.iter().zip(check::exercises_of(root, &toolchain, &list, &Tree::Exercises)) {
         let files: Vec<PathBuf> =
-            exercise.edit.iter().map(|f| exercise.dir(root, Tree::Exercises).join(f)).collect();
+            exercise.edit.iter().map(|f| exercise.dir(root, &Tree::Exercises).join(f)).collect();
         let untouched = xtask::pristine::untouched(root, &files).unwrap_or(false);
         if !graded.builds {
             report::fail(&exercise.id, "the starter does not build");

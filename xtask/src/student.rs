@@ -41,7 +41,7 @@ pub fn hint(root: &Path, id: Option<&str>, all: bool) -> Result<()> {
         println!("  hint {} of {total}: {hint}", i + 1);
     }
     if shown == total {
-        let solution = exercise.dir(root, Tree::Solutions);
+        let solution = exercise.dir(root, &Tree::Solutions);
         println!(
             "  That was the last hint. The reference answer is in {}.",
             solution.strip_prefix(root).unwrap_or(&solution).display()
@@ -81,7 +81,7 @@ pub fn list(root: &Path) -> Result<()> {
 pub fn reset(root: &Path, id: &str, yes: bool) -> Result<()> {
     let manifest = exercises::load(root)?;
     let exercise = manifest.find(id)?;
-    let dir = exercise.dir(root, Tree::Exercises);
+    let dir = exercise.dir(root, &Tree::Exercises);
     let files: Vec<PathBuf> = exercise.edit.iter().map(|f| dir.join(f)).collect();
     let mut starters = Vec::new();
     for file in &files {
@@ -172,7 +172,7 @@ pub fn watch(root: &Path, toolchain: &Toolchain, id: Option<&str>) -> Result<()>
 
     let mut exercise = current(&manifest, &Progress::load(root), id)?.clone();
     loop {
-        let graded = check::exercises_of(root, toolchain, &[&exercise], Tree::Exercises);
+        let graded = check::exercises_of(root, toolchain, &[&exercise], &Tree::Exercises);
         if graded.first().is_some_and(|g| g.status == Status::Pass) {
             match current(&manifest, &Progress::load(root), None) {
                 Ok(next) if next.id != exercise.id => {
@@ -183,7 +183,7 @@ pub fn watch(root: &Path, toolchain: &Toolchain, id: Option<&str>) -> Result<()>
                 Err(all_done) => println!("{all_done}"),
             }
         }
-        let edit = exercise.dir(root, Tree::Exercises);
+        let edit = exercise.dir(root, &Tree::Exercises);
         println!(
             "Watching {} — save a file to grade again; Enter: grade now, h: hint, q: quit",
             edit.strip_prefix(root).unwrap_or(&edit).display()
@@ -214,7 +214,7 @@ pub fn watch(root: &Path, toolchain: &Toolchain, id: Option<&str>) -> Result<()>
 /// The exercise a changed file belongs to, if it is one of the files students edit.
 fn owner_of<'a>(root: &Path, manifest: &'a Manifest, path: &Path) -> Option<&'a Exercise> {
     manifest.exercises.iter().find(|ex| {
-        let dir = ex.dir(root, Tree::Exercises);
+        let dir = ex.dir(root, &Tree::Exercises);
         ex.edit.iter().any(|f| dir.join(f) == path)
     })
 }

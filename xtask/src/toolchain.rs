@@ -81,6 +81,9 @@ impl Toolchain {
     /// the subcommand's own arguments (packages, target dir, profile).
     pub fn cargo(&self, subcommand: &str) -> Command {
         let mut cmd = Command::new(&self.cargo);
+        // From the workbook's root, so that its .cargo/config.toml applies to
+        // every workspace, exercises' included.
+        cmd.current_dir(crate::root());
         // The outer cargo (the one running xtask) and the user's shell may set
         // variables that would change, or break, the guest build.
         for var in [

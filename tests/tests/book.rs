@@ -1,0 +1,238 @@
+//! The book: it builds without warnings, its pages follow the literate rules
+//! (listings and outputs are included from tested files), its links resolve,
+//! its commands exist, and a real browser shows every page with its content.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use workbook_tests::root;
+
+/// Generate the includes and build the book once for this test binary.
+fn built_book() -> &'static Path {
+    static BUILT: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    let built = BUILT.get_or_init(|| {
+        let root = root();
+        let toolchain = xtask::toolchain::find().map_err(|e| format!("{e:#}"))?;
+        xtask::book::generate(&root, &toolchain).map_err(|e| format!("{e:#}"))?;
+        xtask::book::build(&root).map_err(|e| format!("{e:#}"))
+    });
+    match built {
+        Ok(path) => path,
+        Err(err) => panic!("the book does not build: {err}"),
+    }
+}
+
+#[test]
+fn the_book_builds_without_warnings() {
+    let out = built_book();
+    assert!(out.join("index.html").is_file());
+    assert!(out.join("chapter-1.html").is_file());
+}
+
+#[test]
+fn every_page_follows_the_literate_rules() {
+    built_book(); // the generated includes must exist
+    let problems = xtask::book::lint(&root()).expect("the pages are readable");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn every_internal_link_and_anchor_resolves() {
+    let broken = xtask::book::check_links(built_book()).expect("the built book is readable");
+    assert!(broken.is_empty(), "{}", broken.join("\n"));
+}
+
+/// The lint catches what it is there to catch: write a bad page into a copy of
+/// the book and see each rule fire.
+#[test]
+fn the_lint_catches_pasted_listings_broken_includes_and_pasted_output() {
+    let copy = root().join("target").join("test-files").join("book-lint");
+    let _ = std::fs::remove_dir_all(&copy);
+    // A minimal workbook layout: the lint reads book/src and chapters/.
+    let book_src = copy.join("book").join("src");
+    std::fs::create_dir_all(&book_src).unwrap();
+    std::fs::create_dir_all(copy.join("chapters")).unwrap();
+    std::fs::write(copy.join("lib.rs"), "// ANCHOR: here\nfn f() {}\n// ANCHOR_END: here\n").unwrap();
+    std::fs::write(book_src.join("SUMMARY.md"), "# Summary\n\n- [Page](page.md)\n- [Chapter 7](chapter-7.md)\n").unwrap();
+    let page = [
+        "# Page",
+        "```rust",
+        "fn pasted() {",
+        "    let a = 1;",
+        "    let b = 2;",
+        "}",
+        "```",
+        "```rust",
+        "{{#include ../../lib.rs:here}}",
+        "```",
+        "```rust",
+        "{{#include ../../lib.rs:nowhere}}",
+        "```",
+        "```rust",
+        "{{#include ../../missing.rs}}",
+        "```",
+        "```text",
+        "From WASM: Sum is: 9",
+        "```",
+        "```rust",
+        "#[unsafe(no_mangle)]",
+        "```",
+    ]
+    .join("\n");
+    std::fs::write(book_src.join("page.md"), page).unwrap();
+    let problems = xtask::book::lint(&copy).unwrap().join("\n");
+    assert!(problems.contains("page.md:2: a ```rust block written inline (4 lines)"), "{problems}");
+    assert!(problems.contains("has no anchor `nowhere`"), "{problems}");
+    assert!(problems.contains("`../../missing.rs` names a file that does not exist"), "{problems}");
+    assert!(problems.contains("page.md:17: an output block that is not an include"), "{problems}");
+    assert!(problems.contains("lists chapter-7.md, but there is no chapters/chapter-7-* folder"), "{problems}");
+    assert_eq!(problems.lines().count(), 5, "the 3-line Rust and the good include pass:\n{problems}");
+}
+
+#[test]
+fn the_link_check_catches_a_broken_link_and_a_missing_anchor() {
+    let dir = root().join("target").join("test-files").join("book-links");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("a.html"), r#"<h1 id="top">A</h1><a href="b.html#here">ok</a><a href="b.html#gone">x</a><a href="c.html">y</a><a href="https://example.com">z</a>"#).unwrap();
+    std::fs::write(dir.join("b.html"), r#"<p id="here">B</p><a href="a.html#top">back</a>"#).unwrap();
+    let broken = xtask::book::check_links(&dir).unwrap();
+    assert_eq!(broken.len(), 2, "{broken:#?}");
+    assert!(broken[0].contains("`b.html#gone`: no element with id `gone`"), "{broken:#?}");
+    assert!(broken[1].contains("`c.html` points to a file that does not exist"), "{broken:#?}");
+}
+
+/// Every `cargo xtask …` and `cargo run -p …` line in a console block is a
+/// command that exists, so readers can run what they read.
+#[test]
+fn every_command_in_the_book_exists() {
+    let root = root();
+    let src = xtask::book::dir(&root).join("src");
+    let mut commands = Vec::new();
+    for page in xtask::book::pages(&root).unwrap() {
+        let text = std::fs::read_to_string(src.join(&page)).unwrap();
+        for fence in xtask::book::fences(&page, &text) {
+            if fence.info == "console" {
+                commands.extend(fence.body.iter().map(|l| (page.clone(), l.trim().to_string())));
+            }
+        }
+    }
+    assert!(!commands.is_empty(), "the book shows no commands");
+    let xtask = xtask_binary();
+    let packages = workspace_packages(&root);
+    for (page, command) in commands {
+        let words: Vec<&str> = command.split_whitespace().collect();
+        match words.as_slice() {
+            [] => {}
+            ["cargo", "xtask", rest @ ..] => {
+                // Each subcommand's --help parses the arguments before it: an
+                // unknown subcommand or option fails here.
+                let mut args: Vec<&str> = rest.to_vec();
+                args.push("--help");
+                let out = Command::new(&xtask).args(&args).output().unwrap();
+                assert!(out.status.success(), "{}: `{command}` is not a valid command:\n{}", page.display(), String::from_utf8_lossy(&out.stderr));
+            }
+            ["cargo", "run", "-p", package, ..] => {
+                assert!(packages.contains(&package.to_string()), "{}: `{command}`: no package {package}", page.display());
+            }
+            other => panic!("{}: the command `{}` is not one the test knows how to check", page.display(), other.join(" ")),
+        }
+    }
+}
+
+fn xtask_binary() -> PathBuf {
+    let root = root();
+    let exes = xtask::cargo::build_hosts(&root.join("Cargo.toml"), &["xtask".to_string()], xtask::cargo::Messages::Capture)
+        .expect("xtask builds");
+    exes["xtask"].clone()
+}
+
+fn workspace_packages(root: &Path) -> Vec<String> {
+    let mut names = Vec::new();
+    for chapter in xtask::chapters::all(root).unwrap() {
+        names.extend(chapter.hosts.iter().map(|h| h.package.clone()));
+        names.extend(chapter.guests.iter().cloned());
+    }
+    names
+}
+
+/// Headless Chromium, as the machine's package installs it.
+fn chromium() -> Option<PathBuf> {
+    ["chromium", "chromium-browser", "google-chrome"].iter().find_map(|name| xtask::toolchain::which(name))
+}
+
+/// The DOM of a page after Chromium has run its scripts.
+fn dump_dom(chromium: &Path, page: &Path) -> String {
+    let profile = root().join("target").join("test-files").join("chromium-profile");
+    let mut cmd = Command::new(chromium);
+    cmd.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--virtual-time-budget=3000",
+    ])
+    .arg(format!("--user-data-dir={}", profile.display()))
+    .arg("--dump-dom")
+    .arg(format!("file://{}", page.display()));
+    let out = xtask::process::run_captured(cmd, Duration::from_secs(60)).expect("chromium starts");
+    assert!(out.success(), "chromium failed on {}: {}\n{}", page.display(), out.ending(), out.stderr_text());
+    out.stdout_text()
+}
+
+#[test]
+fn a_browser_shows_every_page_with_its_code_and_output() {
+    let Some(chromium) = chromium() else {
+        if std::env::var_os("CI").is_some() {
+            panic!("chromium is not installed, and CI must run the browser test (apt-get install chromium)");
+        }
+        eprintln!("SKIPPED: chromium not installed (apt-get install chromium)");
+        return;
+    };
+    let out = built_book();
+    let search_index = std::fs::read_dir(out)
+        .unwrap()
+        .flatten()
+        .any(|e| e.file_name().to_string_lossy().starts_with("searchindex"));
+    assert!(search_index, "the built book has no search index");
+
+    let root = root();
+    let chapter_pages: Vec<String> =
+        xtask::chapters::all(&root).unwrap().iter().map(|c| format!("chapter-{}.html", c.number)).collect();
+    let mut pages: Vec<String> = vec!["index.html".into(), "introduction.html".into(), "setup.html".into()];
+    pages.extend(chapter_pages.iter().cloned());
+    for page in &pages {
+        let dom = dump_dom(&chromium, &out.join(page));
+        let main = dom.split("<main").nth(1).unwrap_or_default();
+        let text = strip_tags(main);
+        assert!(text.split_whitespace().count() > 100, "{page} looks blank in the browser:\n{text}");
+        assert!(dom.contains("id=\"mdbook-searchbar\"") || dom.contains("id=\"searchbar\""), "{page} has no search bar");
+        if chapter_pages.contains(page) {
+            assert!(main.contains("language-rust"), "{page} shows no Rust code");
+            assert!(main.contains("language-text"), "{page} shows no program output");
+        }
+    }
+}
+
+fn strip_tags(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}

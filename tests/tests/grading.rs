@@ -1,0 +1,221 @@
+//! The grader: the manifest is consistent with the exercise folders, students'
+//! broken attempts (not compiling, looping, trapping) fail with useful
+//! messages without stopping the grader, and the JSON report has its
+//! documented shape.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use workbook_tests::root;
+use xtask::exercises::{self, Exercise, Tree};
+use xtask::grade::{self, Graded, Limits, Status};
+
+fn manifest() -> exercises::Manifest {
+    exercises::load(&root()).expect("exercises/exercises.toml is valid")
+}
+
+#[test]
+fn every_exercise_has_its_starter_and_solution_with_the_files_to_edit() {
+    let root = root();
+    let manifest = manifest();
+    assert!(manifest.of_chapter(1).len() >= 3, "chapter 1 has at least three exercises");
+    for ex in &manifest.exercises {
+        for tree in [Tree::Exercises, Tree::Solutions] {
+            let dir = ex.dir(&root, &tree);
+            assert!(dir.join("Cargo.toml").is_file(), "{}: {} is missing", ex.id, dir.display());
+            assert!(dir.join("Cargo.lock").is_file(), "{}: {} has no Cargo.lock", ex.id, dir.display());
+            for file in &ex.edit {
+                assert!(dir.join(file).is_file(), "{}: {} lacks {file}", ex.id, dir.display());
+            }
+        }
+        let starter = ex.dir(&root, &Tree::Exercises);
+        let marked = ex.edit.iter().any(|f| {
+            std::fs::read_to_string(starter.join(f)).unwrap_or_default().contains("EXERCISE")
+        });
+        assert!(marked, "{}: no `EXERCISE` mark in the files to edit", ex.id);
+        assert!(ex.hints.len() >= 2, "{}: give at least two hints", ex.id);
+    }
+}
+
+#[test]
+fn package_names_are_unique_across_every_exercise_and_solution() {
+    let root = root();
+    let mut seen = std::collections::HashMap::new();
+    for ex in &manifest().exercises {
+        for tree in [Tree::Exercises, Tree::Solutions] {
+            for folder in ex.guest_folders().into_iter().chain(ex.host_folders()) {
+                let name = ex.package(&root, &tree, &folder).unwrap();
+                if let Some(other) = seen.insert(name.clone(), format!("{} ({})", ex.id, tree.noun())) {
+                    panic!("the package `{name}` is in {other} and in {} ({})", ex.id, tree.noun());
+                }
+            }
+        }
+    }
+}
+
+/// Cargo reuses the chapters' Wasmtime build for the exercises only if they
+/// ask for the same versions and features; otherwise every exercise would
+/// compile Wasmtime again.
+#[test]
+fn exercise_workspaces_use_the_workbooks_wasmtime_and_locked_versions() {
+    let root = root();
+    let root_manifest: toml::Table = toml::from_str(&std::fs::read_to_string(root.join("Cargo.toml")).unwrap()).unwrap();
+    let wanted = &root_manifest["workspace"]["dependencies"];
+    let root_lock = lock_versions(&root.join("Cargo.lock"));
+    for ex in &manifest().exercises {
+        for tree in [Tree::Exercises, Tree::Solutions] {
+            let dir = ex.dir(&root, &tree);
+            let manifest: toml::Table = toml::from_str(&std::fs::read_to_string(dir.join("Cargo.toml")).unwrap()).unwrap();
+            // A guest-only exercise has no Wasmtime at all; one that has it must match.
+            let deps = manifest.get("workspace").and_then(|w| w.get("dependencies"));
+            for dep in ["wasmtime", "wasmtime-wasi"] {
+                if let Some(spec) = deps.and_then(|d| d.get(dep)) {
+                    assert_eq!(Some(spec), wanted.get(dep), "{}: {dep} differs from the root Cargo.toml's", dir.display());
+                }
+            }
+            for (name, version) in lock_versions(&dir.join("Cargo.lock")) {
+                let local = ["-guest", "-host"].iter().any(|s| name.ends_with(s));
+                assert!(local || root_lock.contains(&(name.clone(), version.clone())), "{}: Cargo.lock has {name} {version}, the root's does not", dir.display());
+            }
+        }
+    }
+}
+
+fn lock_versions(path: &Path) -> Vec<(String, String)> {
+    let lock: toml::Table = toml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    lock["package"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["name"].as_str().unwrap().to_string(), p["version"].as_str().unwrap().to_string()))
+        .collect()
+}
+
+/// A copy of `multiply`'s solution under a new name, with `change` applied to
+/// the guest's source: a student's attempt.
+fn attempt(case: &str, change: impl Fn(&str) -> String) -> Tree {
+    let root = root();
+    let base = root.join("target").join("test-files").join("attempts").join(case);
+    let dir = base.join("chapter-1").join("multiply");
+    let _ = std::fs::remove_dir_all(&base);
+    copy_dir(&root.join("solutions/chapter-1/multiply"), &dir);
+    for manifest in ["guest/Cargo.toml", "host/Cargo.toml"] {
+        let path = dir.join(manifest);
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, text.replace("solution-multiply-", &format!("attempt-{case}-multiply-"))).unwrap();
+    }
+    let lib = dir.join("guest/src/lib.rs");
+    let source = std::fs::read_to_string(&lib).unwrap();
+    let changed = change(&source);
+    assert_ne!(changed, source, "the attempt `{case}` changes nothing");
+    std::fs::write(&lib, changed).unwrap();
+    Tree::At(base)
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let path = entry.path();
+        if path.file_name().is_some_and(|n| n == "target") {
+            continue;
+        }
+        let dest = to.join(entry.file_name());
+        if path.is_dir() { copy_dir(&path, &dest) } else { std::fs::copy(&path, &dest).map(|_| ()).unwrap() }
+    }
+}
+
+fn grade_attempt(tree: &Tree, limits: &Limits) -> Graded {
+    let root = root();
+    let toolchain = xtask::toolchain::find().expect("a guest toolchain (cargo xtask doctor)");
+    let manifest = manifest();
+    let exercise: &Exercise = manifest.find("multiply").unwrap();
+    grade::grade(&root, &toolchain, exercise, tree, limits, &|_| {})
+}
+
+#[test]
+fn a_guest_that_does_not_compile_fails_with_the_compilers_message() {
+    let tree = attempt("no-compile", |s| s.replace("let product = a * b;", "let product = a * ;"));
+    let graded = grade_attempt(&tree, &Limits::default());
+    assert_eq!(graded.status, Status::Fail, "{}", graded.message);
+    assert!(!graded.builds);
+    assert_eq!(graded.points, 0);
+    assert!(graded.message.contains("the guest does not build"), "{}", graded.message);
+    assert!(graded.message.contains("error: expected expression"), "{}", graded.message);
+    assert!(graded.message.contains("src/lib.rs"), "{}", graded.message);
+}
+
+#[test]
+fn a_guest_that_loops_forever_fails_within_bounded_time() {
+    let tree = attempt("loops", |s| {
+        s.replace("let product = a * b;", "let mut product = a;\n    loop {\n        product = product.wrapping_mul(b);\n        if product == i32::MIN + 7 { break; }\n    }")
+    });
+    let limits = Limits { host_timeout: Duration::from_secs(5) };
+    let started = Instant::now();
+    let graded = grade_attempt(&tree, &limits);
+    assert_eq!(graded.status, Status::Fail, "{}", graded.message);
+    assert!(graded.builds);
+    // The guest's calls run out of fuel; the host, which runs it without fuel, is killed.
+    let call = &graded.checks[0];
+    assert!(!call.passed);
+    assert!(call.detail.as_deref().unwrap_or("").contains("ran out of fuel"), "{:?}", call.detail);
+    let run = &graded.checks[2];
+    assert!(run.detail.as_deref().unwrap_or("").contains("killed after 5s"), "{:?}", run.detail);
+    assert!(started.elapsed() < Duration::from_secs(120), "grading took {:?}", started.elapsed());
+}
+
+#[test]
+fn a_guest_that_traps_fails_with_the_trap_and_its_panic_message() {
+    let tree = attempt("traps", |s| s.replace("let product = a * b;", "let product: i32 = panic!(\"the student's guest gave up on {a} * {b}\");"));
+    let graded = grade_attempt(&tree, &Limits::default());
+    assert_eq!(graded.status, Status::Fail, "{}", graded.message);
+    let detail = graded.checks[0].detail.clone().unwrap_or_default();
+    assert!(detail.contains("multiply(6, 7) trapped"), "{detail}");
+    assert!(detail.contains("the student's guest gave up on 6 * 7"), "{detail}");
+    assert!(detail.contains("wasm backtrace"), "{detail}");
+}
+
+#[test]
+fn a_missing_exercise_folder_is_an_error_and_the_next_exercise_is_still_graded() {
+    let root = root();
+    let toolchain = xtask::toolchain::find().expect("a guest toolchain");
+    let manifest = manifest();
+    let multiply = manifest.find("multiply").unwrap();
+    let empty = Tree::At(root.join("target/test-files/attempts/empty"));
+    let graded = vec![
+        grade::grade(&root, &toolchain, multiply, &empty, &Limits::default(), &|_| {}),
+        grade::grade(&root, &toolchain, multiply, &Tree::Solutions, &Limits::default(), &|_| {}),
+    ];
+    assert_eq!(graded[0].status, Status::Error);
+    assert!(graded[0].message.contains("is missing"), "{}", graded[0].message);
+    assert_eq!(graded[1].status, Status::Pass, "{}", graded[1].message);
+    assert_eq!(graded[1].points, multiply.points);
+}
+
+#[test]
+fn the_json_report_has_its_documented_shape() {
+    let root = root();
+    let toolchain = xtask::toolchain::find().expect("a guest toolchain");
+    let manifest = manifest();
+    let multiply = manifest.find("multiply").unwrap();
+    let failing = attempt("report", |s| s.replace("a * b", "a + b"));
+    let report = grade::Report::new(vec![
+        grade::grade(&root, &toolchain, multiply, &Tree::Solutions, &Limits::default(), &|_| {}),
+        grade::grade(&root, &toolchain, multiply, &failing, &Limits::default(), &|_| {}),
+    ]);
+    let json = serde_json::to_value(&report).unwrap();
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join("xtask/grade-report.schema.json")).unwrap()).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the schema is a valid JSON Schema");
+    let errors: Vec<String> = validator.iter_errors(&json).map(|e| format!("{e} at {}", e.instance_path())).collect();
+    assert!(errors.is_empty(), "{errors:#?}\n{json:#}");
+    assert_eq!(json["total"]["passed"], 1);
+    assert_eq!(json["total"]["points"], multiply.points);
+    assert_eq!(json["exercises"][1]["status"], "fail");
+    let detail = json["exercises"][1]["checks"][0]["detail"].as_str().unwrap();
+    assert!(detail.contains("expected multiply(6, 7) to return 42, it returned 13"), "{detail}");
+
+    // And the schema is not a rubber stamp: a wrong status is refused.
+    let mut wrong = json.clone();
+    wrong["exercises"][0]["status"] = "passed".into();
+    assert!(!validator.is_valid(&wrong));
+}
