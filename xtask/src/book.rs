@@ -352,6 +352,9 @@ pub fn check_links(out: &Path) -> Result<Vec<String>> {
             let path_part = path_part.split('?').next().unwrap_or("").to_string();
             let target = if path_part.is_empty() {
                 file.clone()
+            } else if let Some(from_top) = path_part.strip_prefix('/') {
+                // Absolute links are relative to where the book is served: its root.
+                normalize(&out.join(from_top))
             } else {
                 let joined = file.parent().unwrap_or(out).join(&path_part);
                 normalize(&joined)
