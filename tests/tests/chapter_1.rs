@@ -14,16 +14,6 @@ fn the_host_prints_the_guests_line_then_its_own() {
 }
 
 #[test]
-fn without_an_argument_the_host_runs_the_built_guest_from_any_directory() {
-    let ready = host(CHAPTER, HOST);
-    let mut cmd = std::process::Command::new(&ready.exe);
-    cmd.current_dir(std::env::temp_dir());
-    let out = workbook_tests::run_command(cmd);
-    assert!(out.success(), "{}", out.stderr_text());
-    assert_eq!(out.stdout_text(), run_host(&ready).stdout_text());
-}
-
-#[test]
 fn the_guest_imports_exactly_the_four_wasi_functions_and_exports_sum() {
     let (imports, exports) = imports_and_exports(&guest_wasm(CHAPTER, "chapter-1-guest"));
     let wasi = |name: &str| ("wasi_snapshot_preview1".to_string(), name.to_string());

@@ -156,16 +156,6 @@ fn the_host_prints_the_sum_then_the_quotient() {
 }
 
 #[test]
-fn without_an_argument_the_host_runs_the_built_guest_from_any_directory() {
-    let ready = host(CHAPTER, HOST);
-    let mut cmd = Command::new(&ready.exe);
-    cmd.current_dir(std::env::temp_dir());
-    let out = workbook_tests::run_command(cmd);
-    assert!(out.success(), "{}", out.stderr_text());
-    assert_eq!(out.stdout_text(), run_host(&ready).stdout_text());
-}
-
-#[test]
 fn the_guest_exports_sum_and_divide() {
     let (_, exports) = imports_and_exports(&guest_wasm(CHAPTER, GUEST));
     for name in ["sum", "divide"] {

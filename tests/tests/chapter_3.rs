@@ -87,11 +87,6 @@ fn assert_fails_clearly(args: &[&std::ffi::OsStr], expected: &[&str]) -> String 
 }
 
 #[test]
-fn without_a_module_the_host_prints_its_usage() {
-    assert_fails_clearly(&[], &["usage: chapter-3-host <module.wasm>..."]);
-}
-
-#[test]
 fn a_module_that_returns_the_wrong_answer_fails_the_run_but_the_others_are_still_checked() {
     let wrong = wasm_from_wat(
         "sum-off-by-one",

@@ -191,12 +191,3 @@ fn the_guest_imports_exactly_the_host_functions_and_the_wasi_it_needs() {
     }
 }
 
-#[test]
-fn the_host_runs_its_guest_from_any_directory() {
-    let ready = host(CHAPTER, HOST);
-    let mut cmd = std::process::Command::new(&ready.exe);
-    cmd.current_dir(std::env::temp_dir());
-    let out = workbook_tests::run_command(cmd);
-    assert!(out.success(), "{}", out.stderr_text());
-    assert_eq!(out.stdout_text(), run_host(&ready).stdout_text());
-}

@@ -394,16 +394,6 @@ fn both_guests_export_the_allocator_and_import_only_wasi() {
 }
 
 #[test]
-fn without_arguments_the_host_runs_the_built_guests_from_any_directory() {
-    let ready = host(CHAPTER, HOST);
-    let mut cmd = std::process::Command::new(&ready.exe);
-    cmd.current_dir(std::env::temp_dir());
-    let out = workbook_tests::run_command(cmd);
-    assert!(out.success(), "{}", out.stderr_text());
-    assert_eq!(out.stdout_text(), run_host(&ready).stdout_text());
-}
-
-#[test]
 fn a_missing_second_guest_is_named() {
     let own = guest_wasm(CHAPTER, GUEST);
     let out = run_host_with(&host(CHAPTER, HOST), &[own.as_os_str(), OsStr::new("no-such-guest.wasm")]);

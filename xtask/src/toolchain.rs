@@ -153,7 +153,7 @@ pub fn find() -> Result<Toolchain> {
 pub fn find_or_install(memo: &Path) -> Result<Toolchain> {
     let survey = survey();
     let forced = survey.forced.as_deref();
-    let may_install = !std::env::var_os("WORKBOOK_NO_INSTALL").is_some_and(|v| v == "1");
+    let may_install = std::env::var_os("WORKBOOK_NO_INSTALL").is_none_or(|v| v != "1");
 
     // Route 1: rustup already has the target.
     if forced != Some("build-std")
