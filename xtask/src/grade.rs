@@ -248,10 +248,13 @@ fn run_check(
             if let Some(expected) = stdout
                 && let Some(diff) = report::diff(expected, &out.stdout_text())
             {
-                return Err(format!(
-                    "`host {shown_args}` printed something else on stdout:\n{diff}(it ended with {status}; its stderr:\n{})",
-                    indent(out.stderr_text().trim_end())
-                ));
+                let stderr = out.stderr_text();
+                let ending = if stderr.trim().is_empty() {
+                    format!("(it ended with {status} and printed nothing on stderr)")
+                } else {
+                    format!("(it ended with {status}; its stderr:)\n{}", indent(stderr.trim_end()))
+                };
+                return Err(format!("`host {shown_args}` printed something else on stdout:\n{diff}{ending}"));
             }
             for needle in stdout_contains {
                 if !out.stdout_text().contains(needle.as_str()) {
