@@ -12,11 +12,13 @@
 //! `.vscode/launch.json` builds both and starts the same session:
 //!
 //! ```text
+// ANCHOR: debugger_commands
 //! cargo xtask build chapter-2 && cargo build -p chapter-2-host
 //! gdb -ex 'set breakpoint pending on' -ex 'break guest/src/lib.rs:12' -ex run --args \
 //!     target/debug/chapter-2-host target/wasm/wasm32-wasip1/debug/chapter_2_guest.wasm
 //! lldb-19 -o 'breakpoint set --file guest/src/lib.rs --line 12' -o run -- \
 //!     target/debug/chapter-2-host target/wasm/wasm32-wasip1/debug/chapter_2_guest.wasm
+// ANCHOR_END: debugger_commands
 //! ```
 
 // ANCHOR: imports

@@ -22,8 +22,10 @@ const DEFAULT_GUEST: &str = concat!(
     "/../../../target/wasm/wasm32-wasip1/debug/chapter_4_guest.wasm"
 );
 
+// ANCHOR: default_entry
 /// The export the host calls when no other is named.
 const DEFAULT_ENTRY: &str = "script";
+// ANCHOR_END: default_entry
 
 // ANCHOR: state
 /// One thing in the game's world.
@@ -59,6 +61,7 @@ impl Game {
 }
 // ANCHOR_END: state
 
+// ANCHOR: print_world
 /// One line per entity, the way the host prints the world.
 fn print_world(when: &str, entities: &[Entity]) {
     println!("From host: the world {when}:");
@@ -66,8 +69,10 @@ fn print_world(when: &str, entities: &[Entity]) {
         println!("From host:   {id} {:<7} health {:>3}  at ({}, {})", e.name, e.health, e.x, e.y);
     }
 }
+// ANCHOR_END: print_world
 
 fn main() -> Result<()> {
+    // ANCHOR: args
     // The first argument, if there is one, is the module to run; the second,
     // the export to call.
     let mut args = std::env::args_os().skip(1);
@@ -78,10 +83,13 @@ fn main() -> Result<()> {
             .map_err(|arg| wasmtime::format_err!("the entry point {arg:?} is not valid UTF-8"))?,
         None => DEFAULT_ENTRY.to_string(),
     };
+    // ANCHOR_END: args
 
+    // ANCHOR: engine
     let engine = Engine::new(&Config::new())?;
     let module = Module::from_file(&engine, &path)
         .with_context(|| format!("cannot load the guest module `{}`", path.display()))?;
+    // ANCHOR_END: engine
 
     // ANCHOR: linker
     // The linker holds everything the host offers: WASI, as in chapter 1 (it

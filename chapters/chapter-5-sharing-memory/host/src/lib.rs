@@ -17,9 +17,11 @@
 //! # fn main() -> wasmtime::Result<()> {
 //! # let engine = chapter_5_host::engine()?;
 //! # let (mut store, guest) = chapter_5_host::instantiate(&engine, "guest.wasm".as_ref(), false)?;
+// ANCHOR: view_refused
 //! let view: &[u8] = guest.memory.data(&store);   // borrows `store`...
 //! let block = guest.alloc(&mut store, 4 << 20)?;  // ...so this call cannot have it:
 //! println!("{}", view[block as usize]);           // error[E0502] in the line above
+// ANCHOR_END: view_refused
 //! # Ok(()) }
 //! ```
 //!
@@ -29,9 +31,11 @@
 //! # fn main() -> wasmtime::Result<()> {
 //! # let engine = chapter_5_host::engine()?;
 //! # let (mut store, guest) = chapter_5_host::instantiate(&engine, "guest.wasm".as_ref(), false)?;
+// ANCHOR: view_after
 //! let block = guest.alloc(&mut store, 4 << 20)?;
 //! let view: &[u8] = guest.memory.data(&store);   // a fresh view, after the call
 //! println!("{}", view[block as usize]);
+// ANCHOR_END: view_after
 //! # Ok(()) }
 //! ```
 
@@ -111,6 +115,7 @@ pub fn unpack(packed: u64) -> (u32, u32) {
 }
 // ANCHOR_END: pack
 
+// ANCHOR: guest
 /// The guest's exports that this chapter uses, checked once, and its memory.
 pub struct Guest {
     /// The memory the guest works in: its own (part 1) or the host's (part 2).
@@ -121,7 +126,9 @@ pub struct Guest {
     reverse: TypedFunc<(u32, u32), u64>,
     broken_answer: TypedFunc<(), u64>,
 }
+// ANCHOR_END: guest
 
+// ANCHOR: instantiate
 /// A store whose WASI prints to our stdout and stderr (`inherit_stdio`), or
 /// throws the guest's output away (for tests).
 fn new_store(engine: &Engine, inherit_stdio: bool) -> Store<WasiP1Ctx> {
@@ -158,6 +165,7 @@ pub fn instantiate(engine: &Engine, path: &Path, inherit_stdio: bool) -> Result<
     let guest = Guest::new(&mut store, &instance, memory, path)?;
     Ok((store, guest))
 }
+// ANCHOR_END: instantiate
 
 // ANCHOR: host_memory
 /// Part 2: instantiate a guest that imports its memory, in a memory that the
@@ -200,6 +208,7 @@ pub fn instantiate_with_host_memory(
 // ANCHOR_END: host_memory
 
 impl Guest {
+    // ANCHOR: guest_new
     /// Run the guest's `_initialize`, if any, and look up its exports.
     fn new(mut store: impl AsContextMut, instance: &Instance, memory: Memory, path: &Path) -> Result<Guest> {
         let mut store = store.as_context_mut();
@@ -228,6 +237,7 @@ impl Guest {
                 .with_context(|| format!("`{shown}` must export `broken_answer` as fn() -> i64"))?,
         })
     }
+    // ANCHOR_END: guest_new
 
     // ANCHOR: alloc
     /// Ask the guest for `len` bytes of its memory.
@@ -318,6 +328,7 @@ impl Guest {
     }
     // ANCHOR_END: reverse
 
+    // ANCHOR: broken_answer
     /// Call the guest's `broken_answer` and try to read what it points at.
     pub fn broken_answer(&self, mut store: impl AsContextMut) -> Result<Answer> {
         let packed = self.broken_answer.call(&mut store, ()).context("the guest trapped in `broken_answer`")?;
@@ -325,8 +336,10 @@ impl Guest {
         let bytes = read_bytes(&store, self.memory, "the answer of `broken_answer`", ptr, len);
         Ok(Answer { ptr, len, bytes })
     }
+    // ANCHOR_END: broken_answer
 }
 
+// ANCHOR: answer
 /// An answer of the guest: where it said the bytes are, and what reading
 /// them gave.
 pub struct Answer {
@@ -334,3 +347,4 @@ pub struct Answer {
     pub len: u32,
     pub bytes: Result<Vec<u8>>,
 }
+// ANCHOR_END: answer

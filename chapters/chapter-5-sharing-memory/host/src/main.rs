@@ -35,8 +35,10 @@ const DEFAULT_IMPORTED_MEMORY_GUEST: &str = concat!(
     "/../../../target/wasm/wasm32-wasip1/debug/chapter_5_guest_imported_memory.wasm"
 );
 
+// ANCHOR: max_growth
 /// How many pages the host lets the memory it makes grow (part 2): 1 MiB.
 const MAX_GROWTH: u32 = 16;
+// ANCHOR_END: max_growth
 
 // ANCHOR: round_trips
 /// Strings and bytes both ways. The same code serves both parts: it does not
@@ -70,6 +72,7 @@ fn grew(pages: u64) -> &'static str {
 }
 
 fn main() -> Result<()> {
+    // ANCHOR: args
     // The guests' paths, in this order, if given; otherwise the built ones.
     let mut args = std::env::args_os().skip(1);
     let path = args.next().map_or_else(|| PathBuf::from(DEFAULT_GUEST), PathBuf::from);
@@ -77,6 +80,7 @@ fn main() -> Result<()> {
     let shown = path.display();
 
     let engine = engine()?;
+    // ANCHOR_END: args
 
     // ANCHOR: part1
     println!("From host: part 1, the guest's own memory");
