@@ -22,9 +22,15 @@ pub fn root() -> PathBuf {
 /// The hosts of a chapter (`"chapter-1"`), built with their guests. Builds
 /// once per test binary; a build failure fails every test that asks.
 pub fn chapter(name: &str) -> Vec<ReadyHost> {
-    static BUILT: OnceLock<Mutex<HashMap<String, Result<Vec<ReadyHost>, String>>>> = OnceLock::new();
-    let mut built = BUILT.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
-    let result = built.entry(name.to_string()).or_insert_with(|| build_chapter(name));
+    static BUILT: OnceLock<Mutex<HashMap<String, Result<Vec<ReadyHost>, String>>>> =
+        OnceLock::new();
+    let mut built = BUILT
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    let result = built
+        .entry(name.to_string())
+        .or_insert_with(|| build_chapter(name));
     match result {
         Ok(hosts) => hosts.clone(),
         Err(err) => panic!("{err}"),
@@ -33,9 +39,11 @@ pub fn chapter(name: &str) -> Vec<ReadyHost> {
 
 fn build_chapter(name: &str) -> Result<Vec<ReadyHost>, String> {
     let root = root();
-    let toolchain = toolchain::find().map_err(|e| format!("{e:#}\n(`cargo xtask test` installs what is missing)"))?;
+    let toolchain = toolchain::find()
+        .map_err(|e| format!("{e:#}\n(`cargo xtask test` installs what is missing)"))?;
     let chapter = chapters::find(&root, name).map_err(|e| format!("{e:#}"))?;
-    run::build_chapter(&root, &toolchain, &chapter, xtask::cargo::Messages::Capture).map_err(|e| format!("{e:#}"))
+    run::build_chapter(&root, &toolchain, &chapter, xtask::cargo::Messages::Capture)
+        .map_err(|e| format!("{e:#}"))
 }
 
 /// One host of a chapter, by package name.
@@ -90,7 +98,13 @@ pub fn write_temp(name: &str, bytes: &[u8]) -> PathBuf {
 /// The snapshot lives in the chapter's folder (`snapshots/<host>.snap`), where
 /// `cargo xtask check` and the book read it too.
 pub fn assert_output_snapshot(ready: &ReadyHost, out: &Captured) {
-    assert!(out.success(), "{} {}:\n{}", ready.host.package, out.ending(), out.stderr_text());
+    assert!(
+        out.success(),
+        "{} {}:\n{}",
+        ready.host.package,
+        out.ending(),
+        out.stderr_text()
+    );
     let stdout = out.stdout_text();
     let snapshot = &ready.host.snapshot;
     let mut settings = insta::Settings::clone_current();
@@ -100,7 +114,12 @@ pub fn assert_output_snapshot(ready: &ReadyHost, out: &Captured) {
     settings.bind(|| insta::assert_snapshot!(ready.host.package.as_str(), stdout));
     // insta ignores trailing whitespace; the workbook promises the exact bytes.
     let expected = xtask::snapshot::expected_output(snapshot).expect("the snapshot is readable");
-    assert_eq!(stdout, expected, "the output differs from {} in its exact bytes", snapshot.display());
+    assert_eq!(
+        stdout,
+        expected,
+        "the output differs from {} in its exact bytes",
+        snapshot.display()
+    );
 }
 
 /// The (module, name) pairs of a module's function imports, and its function exports.

@@ -54,8 +54,16 @@ fn the_lint_catches_pasted_listings_broken_includes_and_pasted_output() {
     let book_src = copy.join("book").join("src");
     std::fs::create_dir_all(&book_src).unwrap();
     std::fs::create_dir_all(copy.join("chapters")).unwrap();
-    std::fs::write(copy.join("lib.rs"), "// ANCHOR: here\nfn f() {}\n// ANCHOR_END: here\n").unwrap();
-    std::fs::write(book_src.join("SUMMARY.md"), "# Summary\n\n- [Page](page.md)\n- [Chapter 7](chapter-7.md)\n").unwrap();
+    std::fs::write(
+        copy.join("lib.rs"),
+        "// ANCHOR: here\nfn f() {}\n// ANCHOR_END: here\n",
+    )
+    .unwrap();
+    std::fs::write(
+        book_src.join("SUMMARY.md"),
+        "# Summary\n\n- [Page](page.md)\n- [Chapter 7](chapter-7.md)\n",
+    )
+    .unwrap();
     let page = [
         "# Page",
         "```rust",
@@ -83,12 +91,28 @@ fn the_lint_catches_pasted_listings_broken_includes_and_pasted_output() {
     .join("\n");
     std::fs::write(book_src.join("page.md"), page).unwrap();
     let problems = xtask::book::lint(&copy).unwrap().join("\n");
-    assert!(problems.contains("page.md:2: a ```rust block written inline (4 lines)"), "{problems}");
+    assert!(
+        problems.contains("page.md:2: a ```rust block written inline (4 lines)"),
+        "{problems}"
+    );
     assert!(problems.contains("has no anchor `nowhere`"), "{problems}");
-    assert!(problems.contains("`../../missing.rs` names a file that does not exist"), "{problems}");
-    assert!(problems.contains("page.md:17: an output block that is not an include"), "{problems}");
-    assert!(problems.contains("lists chapter-7.md, but there is no chapters/chapter-7-* folder"), "{problems}");
-    assert_eq!(problems.lines().count(), 5, "the 3-line Rust and the good include pass:\n{problems}");
+    assert!(
+        problems.contains("`../../missing.rs` names a file that does not exist"),
+        "{problems}"
+    );
+    assert!(
+        problems.contains("page.md:17: an output block that is not an include"),
+        "{problems}"
+    );
+    assert!(
+        problems.contains("lists chapter-7.md, but there is no chapters/chapter-7-* folder"),
+        "{problems}"
+    );
+    assert_eq!(
+        problems.lines().count(),
+        5,
+        "the 3-line Rust and the good include pass:\n{problems}"
+    );
 }
 
 #[test]
@@ -97,11 +121,21 @@ fn the_link_check_catches_a_broken_link_and_a_missing_anchor() {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("a.html"), r#"<h1 id="top">A</h1><a href="b.html#here">ok</a><a href="b.html#gone">x</a><a href="c.html">y</a><a href="https://example.com">z</a>"#).unwrap();
-    std::fs::write(dir.join("b.html"), r#"<p id="here">B</p><a href="a.html#top">back</a>"#).unwrap();
+    std::fs::write(
+        dir.join("b.html"),
+        r#"<p id="here">B</p><a href="a.html#top">back</a>"#,
+    )
+    .unwrap();
     let broken = xtask::book::check_links(&dir).unwrap();
     assert_eq!(broken.len(), 2, "{broken:#?}");
-    assert!(broken[0].contains("`b.html#gone`: no element with id `gone`"), "{broken:#?}");
-    assert!(broken[1].contains("`c.html` points to a file that does not exist"), "{broken:#?}");
+    assert!(
+        broken[0].contains("`b.html#gone`: no element with id `gone`"),
+        "{broken:#?}"
+    );
+    assert!(
+        broken[1].contains("`c.html` points to a file that does not exist"),
+        "{broken:#?}"
+    );
 }
 
 /// Every `cargo xtask …` and `cargo run -p …` line in a console block is a
@@ -115,7 +149,12 @@ fn every_command_in_the_book_exists() {
         let text = std::fs::read_to_string(src.join(&page)).unwrap();
         for fence in xtask::book::fences(&page, &text) {
             if fence.info == "console" {
-                commands.extend(fence.body.iter().map(|l| (page.clone(), l.trim().to_string())));
+                commands.extend(
+                    fence
+                        .body
+                        .iter()
+                        .map(|l| (page.clone(), l.trim().to_string())),
+                );
             }
         }
     }
@@ -132,20 +171,37 @@ fn every_command_in_the_book_exists() {
                 let mut args: Vec<&str> = rest.to_vec();
                 args.push("--help");
                 let out = Command::new(&xtask).args(&args).output().unwrap();
-                assert!(out.status.success(), "{}: `{command}` is not a valid command:\n{}", page.display(), String::from_utf8_lossy(&out.stderr));
+                assert!(
+                    out.status.success(),
+                    "{}: `{command}` is not a valid command:\n{}",
+                    page.display(),
+                    String::from_utf8_lossy(&out.stderr)
+                );
             }
             ["cargo", "run", "-p", package, ..] => {
-                assert!(packages.contains(&package.to_string()), "{}: `{command}`: no package {package}", page.display());
+                assert!(
+                    packages.contains(&package.to_string()),
+                    "{}: `{command}`: no package {package}",
+                    page.display()
+                );
             }
-            other => panic!("{}: the command `{}` is not one the test knows how to check", page.display(), other.join(" ")),
+            other => panic!(
+                "{}: the command `{}` is not one the test knows how to check",
+                page.display(),
+                other.join(" ")
+            ),
         }
     }
 }
 
 fn xtask_binary() -> PathBuf {
     let root = root();
-    let exes = xtask::cargo::build_hosts(&root.join("Cargo.toml"), &["xtask".to_string()], xtask::cargo::Messages::Capture)
-        .expect("xtask builds");
+    let exes = xtask::cargo::build_hosts(
+        &root.join("Cargo.toml"),
+        &["xtask".to_string()],
+        xtask::cargo::Messages::Capture,
+    )
+    .expect("xtask builds");
     exes["xtask"].clone()
 }
 
@@ -160,12 +216,17 @@ fn workspace_packages(root: &Path) -> Vec<String> {
 
 /// Headless Chromium, as the machine's package installs it.
 fn chromium() -> Option<PathBuf> {
-    ["chromium", "chromium-browser", "google-chrome"].iter().find_map(|name| xtask::toolchain::which(name))
+    ["chromium", "chromium-browser", "google-chrome"]
+        .iter()
+        .find_map(|name| xtask::toolchain::which(name))
 }
 
 /// The DOM of a page after Chromium has run its scripts.
 fn dump_dom(chromium: &Path, page: &Path) -> String {
-    let profile = root().join("target").join("test-files").join("chromium-profile");
+    let profile = root()
+        .join("target")
+        .join("test-files")
+        .join("chromium-profile");
     let mut cmd = Command::new(chromium);
     cmd.args([
         "--headless",
@@ -182,7 +243,13 @@ fn dump_dom(chromium: &Path, page: &Path) -> String {
     .arg("--dump-dom")
     .arg(format!("file://{}", page.display()));
     let out = xtask::process::run_captured(cmd, Duration::from_secs(60)).expect("chromium starts");
-    assert!(out.success(), "chromium failed on {}: {}\n{}", page.display(), out.ending(), out.stderr_text());
+    assert!(
+        out.success(),
+        "chromium failed on {}: {}\n{}",
+        page.display(),
+        out.ending(),
+        out.stderr_text()
+    );
     out.stdout_text()
 }
 
@@ -190,7 +257,9 @@ fn dump_dom(chromium: &Path, page: &Path) -> String {
 fn a_browser_shows_every_page_with_its_code_and_output() {
     let Some(chromium) = chromium() else {
         if std::env::var_os("CI").is_some() {
-            panic!("chromium is not installed, and CI must run the browser test (apt-get install chromium)");
+            panic!(
+                "chromium is not installed, and CI must run the browser test (apt-get install chromium)"
+            );
         }
         eprintln!("SKIPPED: chromium not installed (apt-get install chromium)");
         return;
@@ -203,19 +272,35 @@ fn a_browser_shows_every_page_with_its_code_and_output() {
     assert!(search_index, "the built book has no search index");
 
     let root = root();
-    let chapter_pages: Vec<String> =
-        xtask::chapters::all(&root).unwrap().iter().map(|c| format!("chapter-{}.html", c.number)).collect();
-    let mut pages: Vec<String> = vec!["index.html".into(), "introduction.html".into(), "setup.html".into()];
+    let chapter_pages: Vec<String> = xtask::chapters::all(&root)
+        .unwrap()
+        .iter()
+        .map(|c| format!("chapter-{}.html", c.number))
+        .collect();
+    let mut pages: Vec<String> = vec![
+        "index.html".into(),
+        "introduction.html".into(),
+        "setup.html".into(),
+    ];
     pages.extend(chapter_pages.iter().cloned());
     for page in &pages {
         let dom = dump_dom(&chromium, &out.join(page));
         let main = dom.split("<main").nth(1).unwrap_or_default();
         let text = strip_tags(main);
-        assert!(text.split_whitespace().count() > 100, "{page} looks blank in the browser:\n{text}");
-        assert!(dom.contains("id=\"mdbook-searchbar\"") || dom.contains("id=\"searchbar\""), "{page} has no search bar");
+        assert!(
+            text.split_whitespace().count() > 100,
+            "{page} looks blank in the browser:\n{text}"
+        );
+        assert!(
+            dom.contains("id=\"mdbook-searchbar\"") || dom.contains("id=\"searchbar\""),
+            "{page} has no search bar"
+        );
         if chapter_pages.contains(page) {
             assert!(main.contains("language-rust"), "{page} shows no Rust code");
-            assert!(main.contains("language-text"), "{page} shows no program output");
+            assert!(
+                main.contains("language-text"),
+                "{page} shows no program output"
+            );
         }
     }
 }

@@ -2,7 +2,10 @@
 
 use std::ffi::OsStr;
 
-use workbook_tests::{assert_output_snapshot, guest_wasm, host, imports_and_exports, run_host, run_host_with, wasm_from_wat};
+use workbook_tests::{
+    assert_output_snapshot, guest_wasm, host, imports_and_exports, run_host, run_host_with,
+    wasm_from_wat,
+};
 
 const CHAPTER: &str = "chapter-1";
 const HOST: &str = "chapter-1-host";
@@ -19,7 +22,12 @@ fn the_guest_imports_exactly_the_four_wasi_functions_and_exports_sum() {
     let wasi = |name: &str| ("wasi_snapshot_preview1".to_string(), name.to_string());
     assert_eq!(
         imports,
-        vec![wasi("environ_get"), wasi("environ_sizes_get"), wasi("fd_write"), wasi("proc_exit")]
+        vec![
+            wasi("environ_get"),
+            wasi("environ_sizes_get"),
+            wasi("fd_write"),
+            wasi("proc_exit")
+        ]
     );
     assert!(exports.contains(&"sum".to_string()), "exports: {exports:?}");
 }
@@ -29,11 +37,22 @@ fn the_guest_imports_exactly_the_four_wasi_functions_and_exports_sum() {
 fn assert_fails_clearly(path: &std::path::Path, expected: &[&str]) {
     let out = run_host_with(&host(CHAPTER, HOST), &[path.as_os_str()]);
     let stderr = out.stderr_text();
-    assert_eq!(out.status.and_then(|s| s.code()), Some(1), "stderr:\n{stderr}");
+    assert_eq!(
+        out.status.and_then(|s| s.code()),
+        Some(1),
+        "stderr:\n{stderr}"
+    );
     assert!(!stderr.contains("panicked"), "the host panicked:\n{stderr}");
-    assert!(out.stdout.is_empty() || !out.stdout_text().contains("From host"), "{}", out.stdout_text());
+    assert!(
+        out.stdout.is_empty() || !out.stdout_text().contains("From host"),
+        "{}",
+        out.stdout_text()
+    );
     for needle in expected {
-        assert!(stderr.contains(needle), "stderr lacks `{needle}`:\n{stderr}");
+        assert!(
+            stderr.contains(needle),
+            "stderr lacks `{needle}`:\n{stderr}"
+        );
     }
 }
 
@@ -41,28 +60,58 @@ fn assert_fails_clearly(path: &std::path::Path, expected: &[&str]) {
 fn a_missing_file_is_named_in_the_error() {
     let path = workbook_tests::root().join("target/test-files/no-such-module.wasm");
     let shown = path.display().to_string();
-    assert_fails_clearly(&path, &["cannot load the guest module", &shown, "No such file"]);
+    assert_fails_clearly(
+        &path,
+        &["cannot load the guest module", &shown, "No such file"],
+    );
 }
 
 #[test]
 fn a_file_that_is_not_wasm_is_refused() {
     let path = workbook_tests::write_temp("not-wasm.wasm", b"this is text, not WebAssembly\n");
     let shown = path.display().to_string();
-    assert_fails_clearly(&path, &["cannot load the guest module", &shown, "failed to parse WebAssembly module"]);
+    assert_fails_clearly(
+        &path,
+        &[
+            "cannot load the guest module",
+            &shown,
+            "failed to parse WebAssembly module",
+        ],
+    );
 }
 
 #[test]
 fn a_module_without_sum_is_refused() {
-    let path = wasm_from_wat("no-sum", r#"(module (func (export "add") (param i32 i32) (result i32) local.get 0))"#);
+    let path = wasm_from_wat(
+        "no-sum",
+        r#"(module (func (export "add") (param i32 i32) (result i32) local.get 0))"#,
+    );
     let shown = path.display().to_string();
-    assert_fails_clearly(&path, &[&shown, "must export `sum` as fn(i32, i32) -> i32", "failed to find function export `sum`"]);
+    assert_fails_clearly(
+        &path,
+        &[
+            &shown,
+            "must export `sum` as fn(i32, i32) -> i32",
+            "failed to find function export `sum`",
+        ],
+    );
 }
 
 #[test]
 fn a_sum_of_another_signature_is_refused() {
-    let path = wasm_from_wat("sum-i64", r#"(module (func (export "sum") (param i64 i64) (result i64) local.get 0))"#);
+    let path = wasm_from_wat(
+        "sum-i64",
+        r#"(module (func (export "sum") (param i64 i64) (result i64) local.get 0))"#,
+    );
     let shown = path.display().to_string();
-    assert_fails_clearly(&path, &[&shown, "must export `sum` as fn(i32, i32) -> i32", "type mismatch"]);
+    assert_fails_clearly(
+        &path,
+        &[
+            &shown,
+            "must export `sum` as fn(i32, i32) -> i32",
+            "type mismatch",
+        ],
+    );
 }
 
 #[test]
@@ -76,14 +125,29 @@ fn a_guest_that_traps_is_reported_with_its_wasm_backtrace() {
                (i32.add (local.get 0) (local.get 1))))"#,
     );
     let shown = path.display().to_string();
-    assert_fails_clearly(&path, &[&shown, "trapped in `sum`", "wasm backtrace", "check", "sum", "unreachable"]);
+    assert_fails_clearly(
+        &path,
+        &[
+            &shown,
+            "trapped in `sum`",
+            "wasm backtrace",
+            "check",
+            "sum",
+            "unreachable",
+        ],
+    );
 }
 
 #[test]
 fn an_argument_is_a_path_even_when_it_looks_like_an_option() {
     let out = run_host_with(&host(CHAPTER, HOST), &[OsStr::new("--help")]);
     assert!(!out.success());
-    assert!(out.stderr_text().contains("cannot load the guest module `--help`"), "{}", out.stderr_text());
+    assert!(
+        out.stderr_text()
+            .contains("cannot load the guest module `--help`"),
+        "{}",
+        out.stderr_text()
+    );
 }
 
 #[test]
@@ -91,5 +155,8 @@ fn the_readme_shows_the_real_output() {
     let ready = host(CHAPTER, HOST);
     let expected = xtask::snapshot::expected_output(&ready.host.snapshot).unwrap();
     let readme = std::fs::read_to_string(workbook_tests::root().join("README.md")).unwrap();
-    assert!(readme.contains(&format!("```text\n{expected}```")), "README.md's output block differs from the snapshot:\n{expected}");
+    assert!(
+        readme.contains(&format!("```text\n{expected}```")),
+        "README.md's output block differs from the snapshot:\n{expected}"
+    );
 }

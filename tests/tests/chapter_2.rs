@@ -18,7 +18,10 @@ use std::process::Command;
 use std::time::Duration;
 
 use serde_json::Value;
-use workbook_tests::{Captured, assert_output_snapshot, guest_wasm, host, imports_and_exports, root, run_host, run_host_with};
+use workbook_tests::{
+    Captured, assert_output_snapshot, guest_wasm, host, imports_and_exports, root, run_host,
+    run_host_with,
+};
 
 const CHAPTER: &str = "chapter-2";
 const HOST: &str = "chapter-2-host";
@@ -43,13 +46,18 @@ fn guest_source() -> PathBuf {
 fn chapter_dir() -> PathBuf {
     let root = root();
     let chapter = xtask::chapters::find(&root, CHAPTER).expect("chapter 2 exists");
-    chapter.dir.strip_prefix(&root).expect("the chapter is inside the workbook").to_path_buf()
+    chapter
+        .dir
+        .strip_prefix(&root)
+        .expect("the chapter is inside the workbook")
+        .to_path_buf()
 }
 
 /// The line (from 1) of the guest's source that holds `// DEBUGGER: <marker>`.
 fn marker_line(marker: &str) -> usize {
     let path = root().join(guest_source());
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     let needle = format!("// DEBUGGER: {marker}");
     let lines: Vec<usize> = text
         .lines()
@@ -57,7 +65,12 @@ fn marker_line(marker: &str) -> usize {
         .filter(|(_, line)| line.trim_end().ends_with(&needle))
         .map(|(i, _)| i + 1)
         .collect();
-    assert_eq!(lines.len(), 1, "{} must hold `{needle}` on exactly one line, found {lines:?}", path.display());
+    assert_eq!(
+        lines.len(),
+        1,
+        "{} must hold `{needle}` on exactly one line, found {lines:?}",
+        path.display()
+    );
     lines[0]
 }
 
@@ -69,7 +82,9 @@ fn debugger(name: &str, candidates: &[&str], apt_package: &str) -> Option<PathBu
             return Path::new(program).is_file().then(|| PathBuf::from(program));
         }
         let path = std::env::var_os("PATH")?;
-        std::env::split_paths(&path).map(|dir| dir.join(program)).find(|p| p.is_file())
+        std::env::split_paths(&path)
+            .map(|dir| dir.join(program))
+            .find(|p| p.is_file())
     };
     if let Some(found) = candidates.iter().find_map(|c| on_path(c)) {
         return Some(found);
@@ -84,7 +99,8 @@ fn debugger(name: &str, candidates: &[&str], apt_package: &str) -> Option<PathBu
 
 fn run_debugger(cmd: Command) -> Captured {
     let program = cmd.get_program().to_string_lossy().into_owned();
-    let out = xtask::process::run_captured(cmd, DEBUGGER_TIMEOUT).unwrap_or_else(|e| panic!("cannot run {program}: {e:#}"));
+    let out = xtask::process::run_captured(cmd, DEBUGGER_TIMEOUT)
+        .unwrap_or_else(|e| panic!("cannot run {program}: {e:#}"));
     assert!(
         !out.timed_out(),
         "{program} {}; it is stuck, or waits for input.\nstdout:\n{}\nstderr:\n{}",
@@ -97,7 +113,11 @@ fn run_debugger(cmd: Command) -> Captured {
 
 /// Everything a debugger printed, for failure messages.
 fn transcript(out: &Captured) -> String {
-    let mut text = format!("--- stdout\n{}\n--- stderr\n{}", out.stdout_text(), out.stderr_text());
+    let mut text = format!(
+        "--- stdout\n{}\n--- stderr\n{}",
+        out.stdout_text(),
+        out.stderr_text()
+    );
     if text.contains("ptrace") && text.contains("Operation not permitted") {
         text.push_str("\n(the debugger may not trace processes here: in a container, allow ptrace, e.g. `--cap-add=SYS_PTRACE`)");
     }
@@ -107,25 +127,39 @@ fn transcript(out: &Captured) -> String {
 /// `.vscode/<name>` of the workbook, parsed.
 fn vscode_json(name: &str) -> Value {
     let path = root().join(".vscode").join(name);
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not plain JSON: {e}", path.display()))
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("{} is not plain JSON: {e}", path.display()))
 }
 
 /// The launch configuration that debugs chapter 2's host.
 fn launch_configuration() -> Value {
     let launch = vscode_json("launch.json");
-    let configurations = launch["configurations"].as_array().expect("launch.json has a `configurations` list");
+    let configurations = launch["configurations"]
+        .as_array()
+        .expect("launch.json has a `configurations` list");
     let chapter_2: Vec<&Value> = configurations
         .iter()
-        .filter(|c| c["program"].as_str().is_some_and(|p| p.ends_with("/chapter-2-host")))
+        .filter(|c| {
+            c["program"]
+                .as_str()
+                .is_some_and(|p| p.ends_with("/chapter-2-host"))
+        })
         .collect();
-    assert_eq!(chapter_2.len(), 1, "launch.json must have one configuration whose program is chapter-2-host");
+    assert_eq!(
+        chapter_2.len(),
+        1,
+        "launch.json must have one configuration whose program is chapter-2-host"
+    );
     chapter_2[0].clone()
 }
 
 /// A string of launch.json or tasks.json with VS Code's `${workspaceFolder}` filled in.
 fn expand(value: &Value) -> String {
-    let text = value.as_str().unwrap_or_else(|| panic!("expected a string, found {value}"));
+    let text = value
+        .as_str()
+        .unwrap_or_else(|| panic!("expected a string, found {value}"));
     text.replace("${workspaceFolder}", &root().to_string_lossy())
 }
 
@@ -159,7 +193,10 @@ fn the_host_prints_the_sum_then_the_quotient() {
 fn the_guest_exports_sum_and_divide() {
     let (_, exports) = imports_and_exports(&guest_wasm(CHAPTER, GUEST));
     for name in ["sum", "divide"] {
-        assert!(exports.contains(&name.to_string()), "the guest does not export `{name}`; exports: {exports:?}");
+        assert!(
+            exports.contains(&name.to_string()),
+            "the guest does not export `{name}`; exports: {exports:?}"
+        );
     }
 }
 
@@ -171,19 +208,36 @@ fn a_panic_in_the_guest_is_reported_with_the_guests_function_file_and_line() {
     let args: Vec<&std::ffi::OsStr> = args.iter().map(OsString::as_os_str).collect();
     let out = run_host_with(&ready, &args);
     let stderr = out.stderr_text();
-    assert_eq!(out.status.and_then(|s| s.code()), Some(1), "{}\nstderr:\n{stderr}", out.ending());
-    assert!(!stderr.contains("thread 'main'"), "the host panicked:\n{stderr}");
+    assert_eq!(
+        out.status.and_then(|s| s.code()),
+        Some(1),
+        "{}\nstderr:\n{stderr}",
+        out.ending()
+    );
+    assert!(
+        !stderr.contains("thread 'main'"),
+        "the host panicked:\n{stderr}"
+    );
 
     // The guest's `sum` ran as usual; `divide` never returned.
     let stdout = out.stdout_text();
-    assert!(stdout.contains("From host: Answer returned to the host VM: 9"), "stdout:\n{stdout}");
+    assert!(
+        stdout.contains("From host: Answer returned to the host VM: 9"),
+        "stdout:\n{stdout}"
+    );
     assert!(!stdout.contains("Quotient"), "stdout:\n{stdout}");
 
     // The guest's panic message, printed by the guest itself through WASI.
-    assert!(stderr.contains("attempt to divide by zero"), "stderr:\n{stderr}");
+    assert!(
+        stderr.contains("attempt to divide by zero"),
+        "stderr:\n{stderr}"
+    );
     // The host's error: what trapped, in which module.
     let wasm = ready.args[0].to_string_lossy();
-    assert!(stderr.contains(&format!("the guest `{wasm}` trapped in `divide`")), "stderr:\n{stderr}");
+    assert!(
+        stderr.contains(&format!("the guest `{wasm}` trapped in `divide`")),
+        "stderr:\n{stderr}"
+    );
 
     // In the wasm backtrace, the frame of `divide` is followed by the guest's
     // file and the line of the division: that needs the debug info. (The
@@ -210,8 +264,15 @@ fn the_panic_option_alone_uses_the_built_guest() {
     let ready = host(CHAPTER, HOST);
     let out = run_host_with(&ready, &["--panic".as_ref()]);
     let stderr = out.stderr_text();
-    assert_eq!(out.status.and_then(|s| s.code()), Some(1), "stderr:\n{stderr}");
-    assert!(stderr.contains("chapter_2_guest.wasm` trapped in `divide`"), "stderr:\n{stderr}");
+    assert_eq!(
+        out.status.and_then(|s| s.code()),
+        Some(1),
+        "stderr:\n{stderr}"
+    );
+    assert!(
+        stderr.contains("chapter_2_guest.wasm` trapped in `divide`"),
+        "stderr:\n{stderr}"
+    );
 }
 
 #[test]
@@ -219,9 +280,19 @@ fn a_second_module_is_refused_with_the_usage() {
     let ready = host(CHAPTER, HOST);
     let out = run_host_with(&ready, &["a.wasm".as_ref(), "b.wasm".as_ref()]);
     let stderr = out.stderr_text();
-    assert_eq!(out.status.and_then(|s| s.code()), Some(1), "stderr:\n{stderr}");
-    assert!(stderr.contains("unexpected argument `b.wasm`"), "stderr:\n{stderr}");
-    assert!(stderr.contains("usage: chapter-2-host [module.wasm] [--panic]"), "stderr:\n{stderr}");
+    assert_eq!(
+        out.status.and_then(|s| s.code()),
+        Some(1),
+        "stderr:\n{stderr}"
+    );
+    assert!(
+        stderr.contains("unexpected argument `b.wasm`"),
+        "stderr:\n{stderr}"
+    );
+    assert!(
+        stderr.contains("usage: chapter-2-host [module.wasm] [--panic]"),
+        "stderr:\n{stderr}"
+    );
     assert!(out.stdout.is_empty(), "{}", out.stdout_text());
 }
 
@@ -230,14 +301,28 @@ fn a_missing_file_is_named_in_the_error() {
     let path = root().join("target/test-files/no-such-module.wasm");
     let out = run_host_with(&host(CHAPTER, HOST), &[path.as_os_str()]);
     let stderr = out.stderr_text();
-    assert_eq!(out.status.and_then(|s| s.code()), Some(1), "stderr:\n{stderr}");
-    assert!(stderr.contains(&format!("cannot load the guest module `{}`", path.display())), "stderr:\n{stderr}");
+    assert_eq!(
+        out.status.and_then(|s| s.code()),
+        Some(1),
+        "stderr:\n{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!(
+            "cannot load the guest module `{}`",
+            path.display()
+        )),
+        "stderr:\n{stderr}"
+    );
     assert!(!stderr.contains("panicked"), "the host panicked:\n{stderr}");
 }
 
 #[test]
 fn the_debugger_commands_in_the_hosts_comment_break_on_the_marked_line() {
-    let main_rs = root().join(chapter_dir()).join("host").join("src").join("main.rs");
+    let main_rs = root()
+        .join(chapter_dir())
+        .join("host")
+        .join("src")
+        .join("main.rs");
     let text = std::fs::read_to_string(&main_rs).expect("the host's source is readable");
     let line = marker_line(BREAK_IN_SUM);
     for expected in [
@@ -245,7 +330,11 @@ fn the_debugger_commands_in_the_hosts_comment_break_on_the_marked_line() {
         format!("'breakpoint set --file guest/src/lib.rs --line {line}'"),
         format!("line {line}\n//! is the first line of `sum`"),
     ] {
-        assert!(text.contains(&expected), "{} should say {expected:?}: the marker `{BREAK_IN_SUM}` is on line {line}", main_rs.display());
+        assert!(
+            text.contains(&expected),
+            "{} should say {expected:?}: the marker `{BREAK_IN_SUM}` is on line {line}",
+            main_rs.display()
+        );
     }
 }
 
@@ -253,7 +342,9 @@ fn the_debugger_commands_in_the_hosts_comment_break_on_the_marked_line() {
 
 #[test]
 fn gdb_stops_at_a_line_of_the_guest_and_shows_its_arguments() {
-    let Some(gdb) = debugger("gdb", &["gdb"], "gdb") else { return };
+    let Some(gdb) = debugger("gdb", &["gdb"], "gdb") else {
+        return;
+    };
     let ready = host(CHAPTER, HOST);
     let line = marker_line(BREAK_IN_SUM);
     let step_line = marker_line(STEP_ARRIVES);
@@ -282,7 +373,10 @@ fn gdb_stops_at_a_line_of_the_guest_and_shows_its_arguments() {
     ] {
         cmd.arg("-ex").arg(command);
     }
-    cmd.arg("--args").arg(&ready.exe).args(&ready.args).current_dir(root());
+    cmd.arg("--args")
+        .arg(&ready.exe)
+        .args(&ready.args)
+        .current_dir(root());
     let out = run_debugger(cmd);
     let stdout = out.stdout_text();
     let all = transcript(&out);
@@ -293,28 +387,43 @@ fn gdb_stops_at_a_line_of_the_guest_and_shows_its_arguments() {
         .find(|l| l.contains("hit Breakpoint 1, "))
         .unwrap_or_else(|| panic!("gdb never stopped at `break {location}`:\n{all}"));
     assert!(
-        stop.contains("chapter_2_guest::sum (") && stop.contains(&format!("guest/src/lib.rs:{line}")),
+        stop.contains("chapter_2_guest::sum (")
+            && stop.contains(&format!("guest/src/lib.rs:{line}")),
         "gdb stopped somewhere other than the guest's `sum` at line {line}: {stop}\n{all}"
     );
     // The arguments have their values, not `<optimized out>`.
     let info_args = section(&stdout, "==info args==", "==");
     let args: Vec<&str> = info_args.lines().map(str::trim).collect();
     for expected in ["a = 5", "b = 4"] {
-        assert!(args.contains(&expected), "`info args` lacks `{expected}`: {args:?}\n{all}");
+        assert!(
+            args.contains(&expected),
+            "`info args` lacks `{expected}`: {args:?}\n{all}"
+        );
     }
     // `step` goes into the helper, on the marked line, and its arguments are
     // readable too: with Cranelift's optimisation on, gdb shows them here as
     // `a=<optimized out>, b=<optimized out>`.
     let step = section(&stdout, "==step==", "==");
     assert!(
-        step.contains("chapter_2_guest::add (a=5, b=4)") && step.contains(&format!("guest/src/lib.rs:{step_line}")),
+        step.contains("chapter_2_guest::add (a=5, b=4)")
+            && step.contains(&format!("guest/src/lib.rs:{step_line}")),
         "`step` did not arrive in `add` at line {step_line}:\n{step}\n{all}"
     );
     // The backtrace: `add`, called by `sum`, both guest code.
     let bt = section(&stdout, "==bt==", "==");
-    let frame = |n: usize| bt.lines().find(|l| l.starts_with(&format!("#{n} "))).unwrap_or("");
-    assert!(frame(0).contains("chapter_2_guest::add (a=5, b=4)"), "`bt` frame #0 is not `add`:\n{bt}\n{all}");
-    assert!(frame(1).contains("chapter_2_guest::sum (a=5, b=4)"), "`bt` frame #1 is not `sum`:\n{bt}\n{all}");
+    let frame = |n: usize| {
+        bt.lines()
+            .find(|l| l.starts_with(&format!("#{n} ")))
+            .unwrap_or("")
+    };
+    assert!(
+        frame(0).contains("chapter_2_guest::add (a=5, b=4)"),
+        "`bt` frame #0 is not `add`:\n{bt}\n{all}"
+    );
+    assert!(
+        frame(1).contains("chapter_2_guest::sum (a=5, b=4)"),
+        "`bt` frame #1 is not `sum`:\n{bt}\n{all}"
+    );
 }
 
 // LLDB 19 (Debian's `lldb-19`, 1:19.1.7-3~deb12u1) works as well as gdb here,
@@ -326,17 +435,28 @@ fn gdb_stops_at_a_line_of_the_guest_and_shows_its_arguments() {
 // configuration: what CodeLLDB would run, minus the editor.
 #[test]
 fn lldb_runs_the_vscode_configuration_and_stops_at_a_line_of_the_guest() {
-    let Some(lldb) = debugger("lldb", &["lldb-19", "/usr/lib/llvm-19/bin/lldb", "lldb"], "lldb-19") else {
+    let Some(lldb) = debugger(
+        "lldb",
+        &["lldb-19", "/usr/lib/llvm-19/bin/lldb", "lldb"],
+        "lldb-19",
+    ) else {
         return;
     };
     // Built so that the configuration's paths exist.
     let _ = host(CHAPTER, HOST);
     let config = launch_configuration();
     let program = expand(&config["program"]);
-    let args: Vec<String> = config["args"].as_array().map(|a| a.iter().map(expand).collect()).unwrap_or_default();
+    let args: Vec<String> = config["args"]
+        .as_array()
+        .map(|a| a.iter().map(expand).collect())
+        .unwrap_or_default();
     let init: Vec<String> = config["initCommands"]
         .as_array()
-        .map(|a| a.iter().map(|c| c.as_str().expect("initCommands are strings").to_string()).collect())
+        .map(|a| {
+            a.iter()
+                .map(|c| c.as_str().expect("initCommands are strings").to_string())
+                .collect()
+        })
         .unwrap_or_default();
 
     let line = marker_line(BREAK_IN_SUM);
@@ -364,31 +484,48 @@ fn lldb_runs_the_vscode_configuration_and_stops_at_a_line_of_the_guest() {
 
     let stop = section(&stdout, "(lldb) run", "(lldb) ");
     assert!(
-        stop.contains("stop reason = breakpoint 1.1") && stop.contains(&format!("sum(a=5, b=4) at lib.rs:{line}")),
+        stop.contains("stop reason = breakpoint 1.1")
+            && stop.contains(&format!("sum(a=5, b=4) at lib.rs:{line}")),
         "LLDB did not stop in the guest's `sum` at line {line}:\n{all}"
     );
     let frame_variable = section(&stdout, "(lldb) frame variable", "(lldb) ");
     let variables: Vec<&str> = frame_variable.lines().map(str::trim).collect();
     for expected in ["(int) a = 5", "(int) b = 4"] {
-        assert!(variables.contains(&expected), "`frame variable` lacks `{expected}`: {variables:?}\n{all}");
+        assert!(
+            variables.contains(&expected),
+            "`frame variable` lacks `{expected}`: {variables:?}\n{all}"
+        );
     }
     let step = section(&stdout, "(lldb) thread step-in", "(lldb) ");
     // (rustup's std and Debian's differ in symbol mangling: LLDB shows
     // `chapter_2_guest::add::h…(a=5, b=4)` for the one, without `::h…` for the other.)
-    let stopped = step.lines().find(|l| l.contains("frame #0: ")).unwrap_or("");
+    let stopped = step
+        .lines()
+        .find(|l| l.contains("frame #0: "))
+        .unwrap_or("");
     assert!(
         stopped.contains("chapter_2_guest::add")
             && stopped.contains(&format!("(a=5, b=4) at lib.rs:{step_line}")),
         "`thread step-in` did not arrive in `add` at line {step_line}:\n{all}"
     );
     let bt = section(&stdout, "(lldb) bt", "(lldb) ");
-    let frame = |n: usize| bt.lines().find(|l| l.contains(&format!("frame #{n}: "))).unwrap_or("");
+    let frame = |n: usize| {
+        bt.lines()
+            .find(|l| l.contains(&format!("frame #{n}: ")))
+            .unwrap_or("")
+    };
     assert!(
         frame(0).contains("chapter_2_guest::add") && frame(0).contains("(a=5, b=4)"),
         "`bt` frame #0 is not `add`:\n{bt}\n{all}"
     );
-    assert!(frame(1).contains("sum(a=5, b=4)"), "`bt` frame #1 is not `sum`:\n{bt}\n{all}");
-    assert!(bt.contains("chapter_2_host::main"), "LLDB's backtrace does not reach the host's `main`:\n{bt}\n{all}");
+    assert!(
+        frame(1).contains("sum(a=5, b=4)"),
+        "`bt` frame #1 is not `sum`:\n{bt}\n{all}"
+    );
+    assert!(
+        bt.contains("chapter_2_host::main"),
+        "LLDB's backtrace does not reach the host's `main`:\n{bt}\n{all}"
+    );
 }
 
 // ---------------------------------------------------------------- VS Code
@@ -397,38 +534,84 @@ fn lldb_runs_the_vscode_configuration_and_stops_at_a_line_of_the_guest() {
 fn the_vscode_launch_configuration_debugs_the_built_host_on_the_built_guest() {
     let ready = host(CHAPTER, HOST);
     let config = launch_configuration();
-    assert_eq!(config["type"], "lldb", "CodeLLDB's configurations have type `lldb`");
+    assert_eq!(
+        config["type"], "lldb",
+        "CodeLLDB's configurations have type `lldb`"
+    );
     assert_eq!(config["request"], "launch");
 
     let program = PathBuf::from(expand(&config["program"]));
-    assert!(same_file(&program, &ready.exe), "launch.json's program {} is not the built host {}", program.display(), ready.exe.display());
-    let args = config["args"].as_array().expect("the configuration has `args`");
-    assert_eq!(args.len(), 1, "the host takes one argument, the guest: {args:?}");
+    assert!(
+        same_file(&program, &ready.exe),
+        "launch.json's program {} is not the built host {}",
+        program.display(),
+        ready.exe.display()
+    );
+    let args = config["args"]
+        .as_array()
+        .expect("the configuration has `args`");
+    assert_eq!(
+        args.len(),
+        1,
+        "the host takes one argument, the guest: {args:?}"
+    );
     let guest = PathBuf::from(expand(&args[0]));
-    assert!(same_file(&guest, &guest_wasm(CHAPTER, GUEST)), "launch.json's argument {} is not the built guest", guest.display());
+    assert!(
+        same_file(&guest, &guest_wasm(CHAPTER, GUEST)),
+        "launch.json's argument {} is not the built guest",
+        guest.display()
+    );
 
     // The pre-launch task builds the guest, then the host: through its
     // `dependsOn`, in that order, exactly these two cargo commands.
     let tasks = vscode_json("tasks.json");
-    let tasks = tasks["tasks"].as_array().expect("tasks.json has a `tasks` list");
+    let tasks = tasks["tasks"]
+        .as_array()
+        .expect("tasks.json has a `tasks` list");
     let task = |label: &str| -> &Value {
         tasks
             .iter()
             .find(|t| t["label"] == label)
             .unwrap_or_else(|| panic!("tasks.json has no task labelled `{label}`"))
     };
-    let pre_launch = config["preLaunchTask"].as_str().expect("the configuration has a `preLaunchTask`");
+    let pre_launch = config["preLaunchTask"]
+        .as_str()
+        .expect("the configuration has a `preLaunchTask`");
     let mut commands = Vec::new();
     let mut pending = vec![task(pre_launch)];
     while let Some(t) = pending.pop() {
         if let Some(command) = t["command"].as_str() {
-            let args = t["args"].as_array().map(|a| a.iter().map(|v| v.as_str().unwrap_or("?")).collect::<Vec<_>>().join(" "));
-            commands.push(format!("{command} {}", args.unwrap_or_default()).trim().to_string());
+            let args = t["args"].as_array().map(|a| {
+                a.iter()
+                    .map(|v| v.as_str().unwrap_or("?"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            });
+            commands.push(
+                format!("{command} {}", args.unwrap_or_default())
+                    .trim()
+                    .to_string(),
+            );
         }
         if let Some(depends) = t["dependsOn"].as_array() {
-            assert!(depends.len() < 2 || t["dependsOrder"] == "sequence", "`{}` must run its tasks in sequence", t["label"]);
-            pending.extend(depends.iter().rev().map(|d| task(d.as_str().expect("dependsOn names tasks"))));
+            assert!(
+                depends.len() < 2 || t["dependsOrder"] == "sequence",
+                "`{}` must run its tasks in sequence",
+                t["label"]
+            );
+            pending.extend(
+                depends
+                    .iter()
+                    .rev()
+                    .map(|d| task(d.as_str().expect("dependsOn names tasks"))),
+            );
         }
     }
-    assert_eq!(commands, ["cargo xtask build chapter-2", "cargo build --package chapter-2-host"]);
+    assert_eq!(
+        commands,
+        [
+            "cargo xtask build chapter-2",
+            "cargo build --package chapter-2-host"
+        ]
+    );
 }

@@ -10,7 +10,10 @@
 
 use std::sync::OnceLock;
 
-use workbook_tests::{assert_output_snapshot, guest_wasm, host, imports_and_exports, run_host, run_host_with, wasm_from_wat};
+use workbook_tests::{
+    assert_output_snapshot, guest_wasm, host, imports_and_exports, run_host, run_host_with,
+    wasm_from_wat,
+};
 use xtask::size::{self, Ladder, WasmOpt};
 
 const CHAPTER: &str = "chapter-3";
@@ -46,7 +49,10 @@ fn ladder() -> &'static Ladder {
 }
 
 fn bytes(ladder: &Ladder, rung: &str) -> u64 {
-    ladder.rung(rung).unwrap_or_else(|| panic!("the ladder has no rung `{rung}`")).bytes
+    ladder
+        .rung(rung)
+        .unwrap_or_else(|| panic!("the ladder has no rung `{rung}`"))
+        .bytes
 }
 
 /// `wasm-opt`'s rungs are there, or: outside CI, say the test skips them;
@@ -57,7 +63,9 @@ fn wasm_opt_present(ladder: &Ladder, what: &str) -> bool {
         WasmOpt::Missing { why } => {
             let message = format!("SKIPPED: {what}: {why}");
             if std::env::var_os("CI").is_some() {
-                panic!("{message}. CI installs binaryen (see .ci/run), so its absence is an error here");
+                panic!(
+                    "{message}. CI installs binaryen (see .ci/run), so its absence is an error here"
+                );
             }
             eprintln!("{message}");
             false
@@ -78,10 +86,18 @@ fn the_host_runs_both_guests_and_prints_what_each_did() {
 fn assert_fails_clearly(args: &[&std::ffi::OsStr], expected: &[&str]) -> String {
     let out = run_host_with(&host(CHAPTER, HOST), args);
     let stderr = out.stderr_text();
-    assert_eq!(out.status.and_then(|s| s.code()), Some(1), "stdout:\n{}\nstderr:\n{stderr}", out.stdout_text());
+    assert_eq!(
+        out.status.and_then(|s| s.code()),
+        Some(1),
+        "stdout:\n{}\nstderr:\n{stderr}",
+        out.stdout_text()
+    );
     assert!(!stderr.contains("panicked"), "the host panicked:\n{stderr}");
     for needle in expected {
-        assert!(stderr.contains(needle), "stderr lacks `{needle}`:\n{stderr}");
+        assert!(
+            stderr.contains(needle),
+            "stderr lacks `{needle}`:\n{stderr}"
+        );
     }
     out.stdout_text()
 }
@@ -96,18 +112,26 @@ fn a_module_that_returns_the_wrong_answer_fails_the_run_but_the_others_are_still
     let good = guest_wasm(CHAPTER, "chapter-3-guest");
     let stdout = assert_fails_clearly(
         &[wrong.as_os_str(), good.as_os_str()],
-        &["1 of 2 module(s) misbehaved", "sum-off-by-one.wasm: expected it to print \"From WASM: Sum is: 9\\n\" and return 9"],
+        &[
+            "1 of 2 module(s) misbehaved",
+            "sum-off-by-one.wasm: expected it to print \"From WASM: Sum is: 9\\n\" and return 9",
+        ],
     );
     assert_eq!(
         stdout,
-        format!("sum-off-by-one.wasm: printed \"\", returned 10\nchapter_3_guest.wasm: {EXPECTED}\n")
+        format!(
+            "sum-off-by-one.wasm: printed \"\", returned 10\nchapter_3_guest.wasm: {EXPECTED}\n"
+        )
     );
 }
 
 #[test]
 fn a_missing_module_and_a_trapping_one_are_errors_that_name_them() {
     let missing = workbook_tests::root().join("target/test-files/no-such-module.wasm");
-    let traps = wasm_from_wat("sum-traps-ch3", r#"(module (func (export "sum") (param i32 i32) (result i32) unreachable))"#);
+    let traps = wasm_from_wat(
+        "sum-traps-ch3",
+        r#"(module (func (export "sum") (param i32 i32) (result i32) unreachable))"#,
+    );
     let stdout = assert_fails_clearly(
         &[missing.as_os_str(), traps.as_os_str()],
         &[
@@ -116,13 +140,22 @@ fn a_missing_module_and_a_trapping_one_are_errors_that_name_them() {
             "sum-traps-ch3.wasm: `sum` trapped",
         ],
     );
-    assert_eq!(stdout, "no-such-module.wasm: failed\nsum-traps-ch3.wasm: failed\n");
+    assert_eq!(
+        stdout,
+        "no-such-module.wasm: failed\nsum-traps-ch3.wasm: failed\n"
+    );
 }
 
 #[test]
 fn a_module_without_sum_is_refused() {
-    let path = wasm_from_wat("no-sum-ch3", r#"(module (func (export "add") (param i32 i32) (result i32) local.get 0))"#);
-    assert_fails_clearly(&[path.as_os_str()], &["no-sum-ch3.wasm: it must export `sum` as fn(i32, i32) -> i32"]);
+    let path = wasm_from_wat(
+        "no-sum-ch3",
+        r#"(module (func (export "add") (param i32 i32) (result i32) local.get 0))"#,
+    );
+    assert_fails_clearly(
+        &[path.as_os_str()],
+        &["no-sum-ch3.wasm: it must export `sum` as fn(i32, i32) -> i32"],
+    );
 }
 
 // ---------------------------------------------------------------- the guest without core::fmt
@@ -130,7 +163,10 @@ fn a_module_without_sum_is_refused() {
 #[test]
 fn the_guest_without_core_fmt_imports_only_fd_write_and_exports_sum() {
     let (imports, exports) = imports_and_exports(&guest_wasm(CHAPTER, "chapter-3-guest"));
-    assert_eq!(imports, vec![("wasi_snapshot_preview1".to_string(), "fd_write".to_string())]);
+    assert_eq!(
+        imports,
+        vec![("wasi_snapshot_preview1".to_string(), "fd_write".to_string())]
+    );
     assert!(exports.contains(&"sum".to_string()), "exports: {exports:?}");
 }
 
@@ -150,7 +186,10 @@ fn the_guest_without_core_fmt_has_no_formatting_or_panic_code_in_release() {
     let names: Vec<&str> = functions.largest.iter().map(|f| f.name.as_str()).collect();
     assert!(names.contains(&"sum"), "functions: {names:?}");
     for name in &names {
-        assert!(!name.contains("fmt") && !name.contains("panic"), "`{name}` is in the module: {names:?}");
+        assert!(
+            !name.contains("fmt") && !name.contains("panic"),
+            "`{name}` is in the module: {names:?}"
+        );
     }
 }
 
@@ -167,9 +206,18 @@ fn the_guest_without_core_fmt_prints_negative_and_extreme_sums_like_println() {
         (-2147483648, 0, "-2147483648"),
         (1_000_000_000, 999_999_999, "1999999999"),
     ] {
-        let outcome = xtask::sandbox::call(&root, &wasm, "sum", &[a, b], &[]).expect("the call runs");
-        assert_eq!(outcome.returned, Some(vec![a + b]), "sum({a}, {b}): {outcome:?}");
-        assert_eq!(outcome.stdout, format!("From WASM: Sum is: {line}\n"), "sum({a}, {b})");
+        let outcome =
+            xtask::sandbox::call(&root, &wasm, "sum", &[a, b], &[]).expect("the call runs");
+        assert_eq!(
+            outcome.returned,
+            Some(vec![a + b]),
+            "sum({a}, {b}): {outcome:?}"
+        );
+        assert_eq!(
+            outcome.stdout,
+            format!("From WASM: Sum is: {line}\n"),
+            "sum({a}, {b})"
+        );
     }
 }
 
@@ -190,7 +238,12 @@ fn every_rung_ran_and_printed_the_right_line() {
     let names: Vec<&str> = ladder.rungs.iter().map(|r| r.name.as_str()).collect();
     assert_eq!(names, expected);
     for rung in &ladder.rungs {
-        assert_eq!(rung.host_line, format!("{}: {EXPECTED}", rung.file_name()), "rung {}", rung.name);
+        assert_eq!(
+            rung.host_line,
+            format!("{}: {EXPECTED}", rung.file_name()),
+            "rung {}",
+            rung.name
+        );
         assert!(rung.bytes > 0 && rung.wasm.is_file(), "rung {}", rung.name);
     }
 }
@@ -205,32 +258,62 @@ fn the_ladder_shrinks_where_it_should() {
     let ladder = ladder();
     let b = |rung| bytes(ladder, rung);
     // Optimising drops most of a debug build.
-    assert!(b("release") * 2 < b("debug"), "release {} vs debug {}", b("release"), b("debug"));
+    assert!(
+        b("release") * 2 < b("debug"),
+        "release {} vs debug {}",
+        b("release"),
+        b("debug")
+    );
     // LTO is the first big step, from any opt-level.
     for before in ["release", "size-s", "size-z"] {
-        assert!(b("size-lto") < b(before), "size-lto ({}) is not smaller than {before} ({})", b("size-lto"), b(before));
+        assert!(
+            b("size-lto") < b(before),
+            "size-lto ({}) is not smaller than {before} ({})",
+            b("size-lto"),
+            b(before)
+        );
     }
-    assert!(b("size-cgu") <= b("size-lto"), "one codegen unit grew the module");
+    assert!(
+        b("size-cgu") <= b("size-lto"),
+        "one codegen unit grew the module"
+    );
     // wasm32 targets abort on panic already: `panic = "abort"` changes (nearly)
     // nothing. rustup's route gives the very same size; build-std rebuilds std
     // with other symbol hashes, so its names differ by a few bytes.
     let (abort, cgu) = (b("size-abort"), b("size-cgu"));
-    assert!(abort.abs_diff(cgu) * 100 <= cgu, "panic = \"abort\" changed the module: {abort} vs {cgu}");
+    assert!(
+        abort.abs_diff(cgu) * 100 <= cgu,
+        "panic = \"abort\" changed the module: {abort} vs {cgu}"
+    );
     assert!(b("size-strip") < b("size-abort"), "strip saves nothing");
     // Without core::fmt, a tiny fraction of the same rung.
-    assert!(b("no-fmt") * 20 < b("size-strip"), "no-fmt {} vs size-strip {}", b("no-fmt"), b("size-strip"));
+    assert!(
+        b("no-fmt") * 20 < b("size-strip"),
+        "no-fmt {} vs size-strip {}",
+        b("no-fmt"),
+        b("size-strip")
+    );
     if wasm_opt_present(ladder, "the wasm-opt rungs of the ladder") {
         assert!(b("wasm-opt") < b("size-strip"), "wasm-opt saves nothing");
-        assert!(b("no-fmt-wasm-opt") <= b("no-fmt"), "wasm-opt grew the no-fmt guest");
+        assert!(
+            b("no-fmt-wasm-opt") <= b("no-fmt"),
+            "wasm-opt grew the no-fmt guest"
+        );
     }
 }
 
 #[test]
 fn the_println_guest_fits_its_budget_after_wasm_opt() {
     let ladder = ladder();
-    if wasm_opt_present(ladder, "the println! guest's budget (it is measured after wasm-opt)") {
+    if wasm_opt_present(
+        ladder,
+        "the println! guest's budget (it is measured after wasm-opt)",
+    ) {
         let size = bytes(ladder, "wasm-opt");
-        assert!(size <= PRINTLN_BUDGET, "the println! guest after wasm-opt is {size} bytes; the budget is {PRINTLN_BUDGET}");
+        assert!(
+            size <= PRINTLN_BUDGET,
+            "the println! guest after wasm-opt is {size} bytes; the budget is {PRINTLN_BUDGET}"
+        );
     }
 }
 
@@ -238,10 +321,16 @@ fn the_println_guest_fits_its_budget_after_wasm_opt() {
 fn the_guest_without_core_fmt_fits_in_a_kilobyte() {
     let ladder = ladder();
     let size = bytes(ladder, "no-fmt");
-    assert!(size <= NO_FMT_BUDGET, "the no-fmt guest is {size} bytes; the budget is {NO_FMT_BUDGET}");
+    assert!(
+        size <= NO_FMT_BUDGET,
+        "the no-fmt guest is {size} bytes; the budget is {NO_FMT_BUDGET}"
+    );
     if wasm_opt_present(ladder, "the no-fmt guest's budget after wasm-opt") {
         let size = bytes(ladder, "no-fmt-wasm-opt");
-        assert!(size <= NO_FMT_BUDGET, "the no-fmt guest after wasm-opt is {size} bytes; the budget is {NO_FMT_BUDGET}");
+        assert!(
+            size <= NO_FMT_BUDGET,
+            "the no-fmt guest after wasm-opt is {size} bytes; the budget is {NO_FMT_BUDGET}"
+        );
     }
 }
 
@@ -252,13 +341,26 @@ fn the_largest_functions_of_the_release_build_have_names_and_sizes() {
     assert!(largest.count > size::LARGEST_COUNT);
     let mut previous = u64::MAX;
     for function in &largest.largest {
-        assert!(!function.name.is_empty() && !function.name.starts_with("function #"), "{function:?}");
-        assert!(!function.name.contains("17h"), "not demangled: {}", function.name);
-        assert!(function.bytes > 0 && function.bytes <= previous, "{largest:?}");
+        assert!(
+            !function.name.is_empty() && !function.name.starts_with("function #"),
+            "{function:?}"
+        );
+        assert!(
+            !function.name.contains("17h"),
+            "not demangled: {}",
+            function.name
+        );
+        assert!(
+            function.bytes > 0 && function.bytes <= previous,
+            "{largest:?}"
+        );
         previous = function.bytes;
     }
     let total: u64 = largest.largest.iter().map(|f| f.bytes).sum();
-    assert!(total < largest.code_bytes && largest.code_bytes < largest.module_bytes, "{largest:?}");
+    assert!(
+        total < largest.code_bytes && largest.code_bytes < largest.module_bytes,
+        "{largest:?}"
+    );
     assert_eq!(largest.module_bytes, bytes(ladder(), size::LARGEST_OF));
 }
 
@@ -270,12 +372,23 @@ fn the_book_gets_every_rung_in_its_table_and_chart() {
     assert!(chart.starts_with("<svg ") && chart.trim_end().ends_with("</svg>"));
     for rung in &ladder.rungs {
         let shown = size::thousands(rung.bytes);
-        assert!(table.contains(&format!("| `{}` |", rung.name)) && table.contains(&shown), "{}:\n{table}", rung.name);
-        assert!(chart.contains(&format!(">{}<", rung.name)) && chart.contains(&format!(">{shown}<")), "{}", rung.name);
+        assert!(
+            table.contains(&format!("| `{}` |", rung.name)) && table.contains(&shown),
+            "{}:\n{table}",
+            rung.name
+        );
+        assert!(
+            chart.contains(&format!(">{}<", rung.name)) && chart.contains(&format!(">{shown}<")),
+            "{}",
+            rung.name
+        );
     }
     let largest = size::markdown_largest(ladder);
     for function in &ladder.largest.largest {
-        assert!(largest.contains(&size::thousands(function.bytes)), "{largest}");
+        assert!(
+            largest.contains(&size::thousands(function.bytes)),
+            "{largest}"
+        );
     }
 }
 

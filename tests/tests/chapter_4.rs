@@ -4,7 +4,8 @@
 use std::ffi::OsStr;
 
 use workbook_tests::{
-    Captured, assert_output_snapshot, guest_wasm, host, imports_and_exports, run_host, run_host_with, wasm_from_wat,
+    Captured, assert_output_snapshot, guest_wasm, host, imports_and_exports, run_host,
+    run_host_with, wasm_from_wat,
 };
 
 const CHAPTER: &str = "chapter-4";
@@ -12,7 +13,13 @@ const HOST: &str = "chapter-4-host";
 const GUEST: &str = "chapter-4-guest";
 
 /// The functions the host defines in its import module `host`.
-const HOST_FUNCTIONS: [&str; 5] = ["entity_count", "health", "log_message", "move_by", "set_health"];
+const HOST_FUNCTIONS: [&str; 5] = [
+    "entity_count",
+    "health",
+    "log_message",
+    "move_by",
+    "set_health",
+];
 
 #[test]
 fn the_script_changes_the_world_the_host_holds() {
@@ -27,7 +34,9 @@ fn the_world_after_the_script_differs_from_the_world_before() {
     let out = run_host(&host(CHAPTER, HOST));
     assert!(out.success(), "{}", out.stderr_text());
     let stdout = out.stdout_text();
-    let (before, after) = stdout.split_once("From host: calling `script`").expect("the host names the call");
+    let (before, after) = stdout
+        .split_once("From host: calling `script`")
+        .expect("the host names the call");
     assert!(before.contains("knight  health 100  at (0, 0)"), "{before}");
     assert!(after.contains("knight  health 100  at (2, 1)"), "{after}");
     assert!(after.contains("goblin  health  15  at (5, 2)"), "{after}");
@@ -39,10 +48,17 @@ fn the_world_after_the_script_differs_from_the_world_before() {
 fn assert_fails_clearly(args: &[&OsStr], expected: &[&str]) -> Captured {
     let out = run_host_with(&host(CHAPTER, HOST), args);
     let stderr = out.stderr_text();
-    assert_eq!(out.status.and_then(|s| s.code()), Some(1), "stderr:\n{stderr}");
+    assert_eq!(
+        out.status.and_then(|s| s.code()),
+        Some(1),
+        "stderr:\n{stderr}"
+    );
     assert!(!stderr.contains("panicked"), "the host panicked:\n{stderr}");
     for needle in expected {
-        assert!(stderr.contains(needle), "stderr lacks `{needle}`:\n{stderr}");
+        assert!(
+            stderr.contains(needle),
+            "stderr lacks `{needle}`:\n{stderr}"
+        );
     }
     out
 }
@@ -65,8 +81,14 @@ fn an_error_from_a_host_function_stops_the_guest_and_is_reported() {
     // The guest ran up to the failing call, and not one line further; the
     // host did not go on as if the script had finished.
     let stdout = out.stdout_text();
-    assert!(stdout.contains("From WASM: hitting entity 99\n"), "{stdout}");
-    assert!(!stdout.contains("entity 99 was hit"), "the guest went on after the trap:\n{stdout}");
+    assert!(
+        stdout.contains("From WASM: hitting entity 99\n"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("entity 99 was hit"),
+        "the guest went on after the trap:\n{stdout}"
+    );
     assert!(!stdout.contains("the world after"), "{stdout}");
 }
 
@@ -84,7 +106,11 @@ fn a_failing_import_called_from_wat_traps_with_the_hosts_message() {
     let shown = path.display().to_string();
     assert_fails_clearly(
         &[path.as_os_str()],
-        &[&shown, "the script `script`", "host::move_by: there is no entity 7; the world has 3 entities"],
+        &[
+            &shown,
+            "the script `script`",
+            "host::move_by: there is no entity 7; the world has 3 entities",
+        ],
     );
 }
 
@@ -101,7 +127,10 @@ fn a_log_message_outside_the_guests_memory_is_refused() {
     let shown = path.display().to_string();
     assert_fails_clearly(
         &[path.as_os_str()],
-        &[&shown, "host::log_message: the guest's string, 100 bytes at offset 65500, lies outside its memory of 65536 bytes"],
+        &[
+            &shown,
+            "host::log_message: the guest's string, 100 bytes at offset 65500, lies outside its memory of 65536 bytes",
+        ],
     );
 }
 
@@ -115,7 +144,10 @@ fn a_log_message_with_a_length_that_overflows_is_refused() {
              (memory (export "memory") 1)
              (func (export "script") (call $log (i32.const 16) (i32.const -1))))"#,
     );
-    assert_fails_clearly(&[path.as_os_str()], &["host::log_message: the guest's string, 4294967295 bytes at offset 16"]);
+    assert_fails_clearly(
+        &[path.as_os_str()],
+        &["host::log_message: the guest's string, 4294967295 bytes at offset 16"],
+    );
 }
 
 #[test]
@@ -128,7 +160,10 @@ fn a_log_message_that_is_not_utf8_is_refused() {
              (data (i32.const 0) "ok \ff\fe")
              (func (export "script") (call $log (i32.const 0) (i32.const 5))))"#,
     );
-    assert_fails_clearly(&[path.as_os_str()], &["host::log_message: the guest's string is not valid UTF-8"]);
+    assert_fails_clearly(
+        &[path.as_os_str()],
+        &["host::log_message: the guest's string is not valid UTF-8"],
+    );
 }
 
 #[test]
@@ -142,9 +177,17 @@ fn a_module_importing_a_function_the_host_lacks_fails_to_instantiate() {
     let shown = path.display().to_string();
     let out = assert_fails_clearly(
         &[path.as_os_str()],
-        &[&format!("cannot instantiate `{shown}`"), "host::teleport", "has not been defined"],
+        &[
+            &format!("cannot instantiate `{shown}`"),
+            "host::teleport",
+            "has not been defined",
+        ],
     );
-    assert!(!out.stdout_text().contains("calling"), "{}", out.stdout_text());
+    assert!(
+        !out.stdout_text().contains("calling"),
+        "{}",
+        out.stdout_text()
+    );
 }
 
 #[test]
@@ -159,7 +202,10 @@ fn an_import_of_the_wrong_type_fails_to_instantiate() {
     let shown = path.display().to_string();
     assert_fails_clearly(
         &[path.as_os_str()],
-        &[&format!("cannot instantiate `{shown}`"), "incompatible import type for `host::health`"],
+        &[
+            &format!("cannot instantiate `{shown}`"),
+            "incompatible import type for `host::health`",
+        ],
     );
 }
 
@@ -167,13 +213,18 @@ fn an_import_of_the_wrong_type_fails_to_instantiate() {
 fn an_entry_point_the_guest_does_not_export_is_named() {
     let guest = guest_wasm(CHAPTER, GUEST);
     let shown = guest.display().to_string();
-    assert_fails_clearly(&[guest.as_os_str(), OsStr::new("fly")], &[&shown, "must export `fly` as fn()"]);
+    assert_fails_clearly(
+        &[guest.as_os_str(), OsStr::new("fly")],
+        &[&shown, "must export `fly` as fn()"],
+    );
 }
 
 #[test]
 fn the_guest_imports_exactly_the_host_functions_and_the_wasi_it_needs() {
     let (imports, exports) = imports_and_exports(&guest_wasm(CHAPTER, GUEST));
-    let (ours, wasi): (Vec<_>, Vec<_>) = imports.into_iter().partition(|(module, _)| module == "host");
+    let (ours, wasi): (Vec<_>, Vec<_>) = imports
+        .into_iter()
+        .partition(|(module, _)| module == "host");
     let ours: Vec<&str> = ours.iter().map(|(_, name)| name.as_str()).collect();
     assert_eq!(ours, HOST_FUNCTIONS, "the guest's `host` imports");
     // `format!` and the panic machinery of `std` still reach WASI: the host
@@ -181,13 +232,18 @@ fn the_guest_imports_exactly_the_host_functions_and_the_wasi_it_needs() {
     let wasi_names: Vec<&str> = wasi
         .iter()
         .map(|(module, name)| {
-            assert_eq!(module, "wasi_snapshot_preview1", "an import of an unexpected module: {module}::{name}");
+            assert_eq!(
+                module, "wasi_snapshot_preview1",
+                "an import of an unexpected module: {module}::{name}"
+            );
             name.as_str()
         })
         .collect();
-    assert_eq!(wasi_names, ["environ_get", "environ_sizes_get", "fd_write", "proc_exit"]);
+    assert_eq!(
+        wasi_names,
+        ["environ_get", "environ_sizes_get", "fd_write", "proc_exit"]
+    );
     for entry in ["script", "attack_missing"] {
         assert!(exports.contains(&entry.to_string()), "exports: {exports:?}");
     }
 }
-

@@ -18,19 +18,39 @@ fn manifest() -> exercises::Manifest {
 fn every_exercise_has_its_starter_and_solution_with_the_files_to_edit() {
     let root = root();
     let manifest = manifest();
-    assert!(manifest.of_chapter(1).len() >= 3, "chapter 1 has at least three exercises");
+    assert!(
+        manifest.of_chapter(1).len() >= 3,
+        "chapter 1 has at least three exercises"
+    );
     for ex in &manifest.exercises {
         for tree in [Tree::Exercises, Tree::Solutions] {
             let dir = ex.dir(&root, &tree);
-            assert!(dir.join("Cargo.toml").is_file(), "{}: {} is missing", ex.id, dir.display());
-            assert!(dir.join("Cargo.lock").is_file(), "{}: {} has no Cargo.lock", ex.id, dir.display());
+            assert!(
+                dir.join("Cargo.toml").is_file(),
+                "{}: {} is missing",
+                ex.id,
+                dir.display()
+            );
+            assert!(
+                dir.join("Cargo.lock").is_file(),
+                "{}: {} has no Cargo.lock",
+                ex.id,
+                dir.display()
+            );
             for file in &ex.edit {
-                assert!(dir.join(file).is_file(), "{}: {} lacks {file}", ex.id, dir.display());
+                assert!(
+                    dir.join(file).is_file(),
+                    "{}: {} lacks {file}",
+                    ex.id,
+                    dir.display()
+                );
             }
         }
         let starter = ex.dir(&root, &Tree::Exercises);
         let marked = ex.edit.iter().any(|f| {
-            std::fs::read_to_string(starter.join(f)).unwrap_or_default().contains("EXERCISE")
+            std::fs::read_to_string(starter.join(f))
+                .unwrap_or_default()
+                .contains("EXERCISE")
         });
         assert!(marked, "{}: no `EXERCISE` mark in the files to edit", ex.id);
         assert!(ex.hints.len() >= 2, "{}: give at least two hints", ex.id);
@@ -45,8 +65,14 @@ fn package_names_are_unique_across_every_exercise_and_solution() {
         for tree in [Tree::Exercises, Tree::Solutions] {
             for folder in ex.guest_folders().into_iter().chain(ex.host_folders()) {
                 let name = ex.package(&root, &tree, &folder).unwrap();
-                if let Some(other) = seen.insert(name.clone(), format!("{} ({})", ex.id, tree.noun())) {
-                    panic!("the package `{name}` is in {other} and in {} ({})", ex.id, tree.noun());
+                if let Some(other) =
+                    seen.insert(name.clone(), format!("{} ({})", ex.id, tree.noun()))
+                {
+                    panic!(
+                        "the package `{name}` is in {other} and in {} ({})",
+                        ex.id,
+                        tree.noun()
+                    );
                 }
             }
         }
@@ -59,23 +85,36 @@ fn package_names_are_unique_across_every_exercise_and_solution() {
 #[test]
 fn exercise_workspaces_use_the_workbooks_wasmtime_and_locked_versions() {
     let root = root();
-    let root_manifest: toml::Table = toml::from_str(&std::fs::read_to_string(root.join("Cargo.toml")).unwrap()).unwrap();
+    let root_manifest: toml::Table =
+        toml::from_str(&std::fs::read_to_string(root.join("Cargo.toml")).unwrap()).unwrap();
     let wanted = &root_manifest["workspace"]["dependencies"];
     let root_lock = lock_versions(&root.join("Cargo.lock"));
     for ex in &manifest().exercises {
         for tree in [Tree::Exercises, Tree::Solutions] {
             let dir = ex.dir(&root, &tree);
-            let manifest: toml::Table = toml::from_str(&std::fs::read_to_string(dir.join("Cargo.toml")).unwrap()).unwrap();
+            let manifest: toml::Table =
+                toml::from_str(&std::fs::read_to_string(dir.join("Cargo.toml")).unwrap()).unwrap();
             // A guest-only exercise has no Wasmtime at all; one that has it must match.
-            let deps = manifest.get("workspace").and_then(|w| w.get("dependencies"));
+            let deps = manifest
+                .get("workspace")
+                .and_then(|w| w.get("dependencies"));
             for dep in ["wasmtime", "wasmtime-wasi"] {
                 if let Some(spec) = deps.and_then(|d| d.get(dep)) {
-                    assert_eq!(Some(spec), wanted.get(dep), "{}: {dep} differs from the root Cargo.toml's", dir.display());
+                    assert_eq!(
+                        Some(spec),
+                        wanted.get(dep),
+                        "{}: {dep} differs from the root Cargo.toml's",
+                        dir.display()
+                    );
                 }
             }
             for (name, version) in lock_versions(&dir.join("Cargo.lock")) {
                 let local = ["-guest", "-host"].iter().any(|s| name.ends_with(s));
-                assert!(local || root_lock.contains(&(name.clone(), version.clone())), "{}: Cargo.lock has {name} {version}, the root's does not", dir.display());
+                assert!(
+                    local || root_lock.contains(&(name.clone(), version.clone())),
+                    "{}: Cargo.lock has {name} {version}, the root's does not",
+                    dir.display()
+                );
             }
         }
     }
@@ -87,7 +126,12 @@ fn lock_versions(path: &Path) -> Vec<(String, String)> {
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| (p["name"].as_str().unwrap().to_string(), p["version"].as_str().unwrap().to_string()))
+        .map(|p| {
+            (
+                p["name"].as_str().unwrap().to_string(),
+                p["version"].as_str().unwrap().to_string(),
+            )
+        })
         .collect()
 }
 
@@ -95,14 +139,22 @@ fn lock_versions(path: &Path) -> Vec<(String, String)> {
 /// the guest's source: a student's attempt.
 fn attempt(case: &str, change: impl Fn(&str) -> String) -> Tree {
     let root = root();
-    let base = root.join("target").join("test-files").join("attempts").join(case);
+    let base = root
+        .join("target")
+        .join("test-files")
+        .join("attempts")
+        .join(case);
     let dir = base.join("chapter-1").join("multiply");
     let _ = std::fs::remove_dir_all(&base);
     copy_dir(&root.join("solutions/chapter-1/multiply"), &dir);
     for manifest in ["guest/Cargo.toml", "host/Cargo.toml"] {
         let path = dir.join(manifest);
         let text = std::fs::read_to_string(&path).unwrap();
-        std::fs::write(&path, text.replace("solution-multiply-", &format!("attempt-{case}-multiply-"))).unwrap();
+        std::fs::write(
+            &path,
+            text.replace("solution-multiply-", &format!("attempt-{case}-multiply-")),
+        )
+        .unwrap();
     }
     let lib = dir.join("guest/src/lib.rs");
     let source = std::fs::read_to_string(&lib).unwrap();
@@ -120,7 +172,11 @@ fn copy_dir(from: &Path, to: &Path) {
             continue;
         }
         let dest = to.join(entry.file_name());
-        if path.is_dir() { copy_dir(&path, &dest) } else { std::fs::copy(&path, &dest).map(|_| ()).unwrap() }
+        if path.is_dir() {
+            copy_dir(&path, &dest)
+        } else {
+            std::fs::copy(&path, &dest).map(|_| ()).unwrap()
+        }
     }
 }
 
@@ -134,13 +190,23 @@ fn grade_attempt(tree: &Tree, limits: &Limits) -> Graded {
 
 #[test]
 fn a_guest_that_does_not_compile_fails_with_the_compilers_message() {
-    let tree = attempt("no-compile", |s| s.replace("let product = a * b;", "let product = a * ;"));
+    let tree = attempt("no-compile", |s| {
+        s.replace("let product = a * b;", "let product = a * ;")
+    });
     let graded = grade_attempt(&tree, &Limits::default());
     assert_eq!(graded.status, Status::Fail, "{}", graded.message);
     assert!(!graded.builds);
     assert_eq!(graded.points, 0);
-    assert!(graded.message.contains("the guest does not build"), "{}", graded.message);
-    assert!(graded.message.contains("error: expected expression"), "{}", graded.message);
+    assert!(
+        graded.message.contains("the guest does not build"),
+        "{}",
+        graded.message
+    );
+    assert!(
+        graded.message.contains("error: expected expression"),
+        "{}",
+        graded.message
+    );
     assert!(graded.message.contains("src/lib.rs"), "{}", graded.message);
 }
 
@@ -149,7 +215,9 @@ fn a_guest_that_loops_forever_fails_within_bounded_time() {
     let tree = attempt("loops", |s| {
         s.replace("let product = a * b;", "let mut product = a;\n    loop {\n        product = product.wrapping_mul(b);\n        if product == i32::MIN + 7 { break; }\n    }")
     });
-    let limits = Limits { host_timeout: Duration::from_secs(5) };
+    let limits = Limits {
+        host_timeout: Duration::from_secs(5),
+    };
     let started = Instant::now();
     let graded = grade_attempt(&tree, &limits);
     assert_eq!(graded.status, Status::Fail, "{}", graded.message);
@@ -157,20 +225,46 @@ fn a_guest_that_loops_forever_fails_within_bounded_time() {
     // The guest's calls run out of fuel; the host, which runs it without fuel, is killed.
     let call = &graded.checks[0];
     assert!(!call.passed);
-    assert!(call.detail.as_deref().unwrap_or("").contains("ran out of fuel"), "{:?}", call.detail);
+    assert!(
+        call.detail
+            .as_deref()
+            .unwrap_or("")
+            .contains("ran out of fuel"),
+        "{:?}",
+        call.detail
+    );
     let run = &graded.checks[2];
-    assert!(run.detail.as_deref().unwrap_or("").contains("killed after 5s"), "{:?}", run.detail);
-    assert!(started.elapsed() < Duration::from_secs(120), "grading took {:?}", started.elapsed());
+    assert!(
+        run.detail
+            .as_deref()
+            .unwrap_or("")
+            .contains("killed after 5s"),
+        "{:?}",
+        run.detail
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(120),
+        "grading took {:?}",
+        started.elapsed()
+    );
 }
 
 #[test]
 fn a_guest_that_traps_fails_with_the_trap_and_its_panic_message() {
-    let tree = attempt("traps", |s| s.replace("let product = a * b;", "let product: i32 = panic!(\"the student's guest gave up on {a} * {b}\");"));
+    let tree = attempt("traps", |s| {
+        s.replace(
+            "let product = a * b;",
+            "let product: i32 = panic!(\"the student's guest gave up on {a} * {b}\");",
+        )
+    });
     let graded = grade_attempt(&tree, &Limits::default());
     assert_eq!(graded.status, Status::Fail, "{}", graded.message);
     let detail = graded.checks[0].detail.clone().unwrap_or_default();
     assert!(detail.contains("multiply(6, 7) trapped"), "{detail}");
-    assert!(detail.contains("the student's guest gave up on 6 * 7"), "{detail}");
+    assert!(
+        detail.contains("the student's guest gave up on 6 * 7"),
+        "{detail}"
+    );
     assert!(detail.contains("wasm backtrace"), "{detail}");
 }
 
@@ -182,11 +276,29 @@ fn a_missing_exercise_folder_is_an_error_and_the_next_exercise_is_still_graded()
     let multiply = manifest.find("multiply").unwrap();
     let empty = Tree::At(root.join("target/test-files/attempts/empty"));
     let graded = vec![
-        grade::grade(&root, &toolchain, multiply, &empty, &Limits::default(), &|_| {}),
-        grade::grade(&root, &toolchain, multiply, &Tree::Solutions, &Limits::default(), &|_| {}),
+        grade::grade(
+            &root,
+            &toolchain,
+            multiply,
+            &empty,
+            &Limits::default(),
+            &|_| {},
+        ),
+        grade::grade(
+            &root,
+            &toolchain,
+            multiply,
+            &Tree::Solutions,
+            &Limits::default(),
+            &|_| {},
+        ),
     ];
     assert_eq!(graded[0].status, Status::Error);
-    assert!(graded[0].message.contains("is missing"), "{}", graded[0].message);
+    assert!(
+        graded[0].message.contains("is missing"),
+        "{}",
+        graded[0].message
+    );
     assert_eq!(graded[1].status, Status::Pass, "{}", graded[1].message);
     assert_eq!(graded[1].points, multiply.points);
 }
@@ -199,23 +311,105 @@ fn the_json_report_has_its_documented_shape() {
     let multiply = manifest.find("multiply").unwrap();
     let failing = attempt("report", |s| s.replace("a * b", "a + b"));
     let report = grade::Report::new(vec![
-        grade::grade(&root, &toolchain, multiply, &Tree::Solutions, &Limits::default(), &|_| {}),
-        grade::grade(&root, &toolchain, multiply, &failing, &Limits::default(), &|_| {}),
+        grade::grade(
+            &root,
+            &toolchain,
+            multiply,
+            &Tree::Solutions,
+            &Limits::default(),
+            &|_| {},
+        ),
+        grade::grade(
+            &root,
+            &toolchain,
+            multiply,
+            &failing,
+            &Limits::default(),
+            &|_| {},
+        ),
     ]);
     let json = serde_json::to_value(&report).unwrap();
-    let schema: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(root.join("xtask/grade-report.schema.json")).unwrap()).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("xtask/grade-report.schema.json")).unwrap(),
+    )
+    .unwrap();
     let validator = jsonschema::validator_for(&schema).expect("the schema is a valid JSON Schema");
-    let errors: Vec<String> = validator.iter_errors(&json).map(|e| format!("{e} at {}", e.instance_path())).collect();
+    let errors: Vec<String> = validator
+        .iter_errors(&json)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
     assert!(errors.is_empty(), "{errors:#?}\n{json:#}");
     assert_eq!(json["total"]["passed"], 1);
     assert_eq!(json["total"]["points"], multiply.points);
     assert_eq!(json["exercises"][1]["status"], "fail");
-    let detail = json["exercises"][1]["checks"][0]["detail"].as_str().unwrap();
-    assert!(detail.contains("expected multiply(6, 7) to return 42, it returned 13"), "{detail}");
+    let detail = json["exercises"][1]["checks"][0]["detail"]
+        .as_str()
+        .unwrap();
+    assert!(
+        detail.contains("expected multiply(6, 7) to return 42, it returned 13"),
+        "{detail}"
+    );
 
     // And the schema is not a rubber stamp: a wrong status is refused.
     let mut wrong = json.clone();
     wrong["exercises"][0]["status"] = "passed".into();
     assert!(!validator.is_valid(&wrong));
+}
+
+#[test]
+fn the_starters_lock_records_every_file_students_edit_and_git_can_restore_each() {
+    let root = root();
+    let lock = xtask::pristine::load(&root).expect("exercises/starters.lock is readable");
+    let files = xtask::pristine::starter_files(&root, &manifest());
+    let keys: Vec<&String> = files.iter().map(|(key, _)| key).collect();
+    assert_eq!(
+        lock.keys().collect::<Vec<_>>(),
+        {
+            let mut k = keys.clone();
+            k.sort();
+            k
+        },
+        "run `cargo xtask starters`"
+    );
+    for (key, path) in &files {
+        let content =
+            xtask::pristine::starter(&root, path).unwrap_or_else(|e| panic!("{key}: {e:#}"));
+        let copy = root.join("target/test-files/starter-copy");
+        std::fs::create_dir_all(copy.parent().unwrap()).unwrap();
+        std::fs::write(&copy, &content).unwrap();
+        assert_eq!(
+            xtask::pristine::blob_id(&root, &copy).unwrap(),
+            lock[key],
+            "{key}: the restored content is not the recorded one"
+        );
+    }
+}
+
+#[test]
+fn reset_asks_before_overwriting_and_refuses_without_a_terminal() {
+    let xtask = xtask::cargo::build_hosts(
+        &root().join("Cargo.toml"),
+        &["xtask".to_string()],
+        xtask::cargo::Messages::Capture,
+    )
+    .expect("xtask builds")["xtask"]
+        .clone();
+    let file = root().join("exercises/chapter-1/multiply/guest/src/lib.rs");
+    let before = std::fs::read(&file).unwrap();
+    let out = std::process::Command::new(xtask)
+        .args(["reset", "multiply"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("cargo xtask reset multiply --yes"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        before,
+        "reset changed the file without asking"
+    );
 }

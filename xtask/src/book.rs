@@ -14,9 +14,9 @@ use std::sync::{Arc, Mutex};
 use anyhow::{Context, Result, bail};
 use regex::Regex;
 
+use crate::cargo::Messages;
 use crate::chapters;
 use crate::guests::{self, GuestBuild};
-use crate::cargo::Messages;
 use crate::snapshot;
 use crate::toolchain::Toolchain;
 
@@ -39,34 +39,58 @@ pub fn generated_dir(root: &Path) -> PathBuf {
 pub fn generate(root: &Path, toolchain: &Toolchain) -> Result<()> {
     let generated = generated_dir(root);
     let outputs = generated.join("outputs");
-    std::fs::create_dir_all(&outputs).with_context(|| format!("cannot create {}", outputs.display()))?;
+    std::fs::create_dir_all(&outputs)
+        .with_context(|| format!("cannot create {}", outputs.display()))?;
     let all = chapters::all(root)?;
     for chapter in &all {
         for host in &chapter.hosts {
             let body = snapshot::expected_output(&host.snapshot)?;
-            write_if_changed(&outputs.join(format!("{}.txt", host.package)), body.as_bytes())?;
+            write_if_changed(
+                &outputs.join(format!("{}.txt", host.package)),
+                body.as_bytes(),
+            )?;
         }
     }
 
     // The WAT of every chapter guest: its imports and exports, the part a reader reads.
     let packages: Vec<String> = all.iter().flat_map(|c| c.guests.clone()).collect();
-    let wasm = GuestBuild::new(root.join("Cargo.toml"), packages.clone(), guests::target_dir(root))
-        .run(toolchain, Messages::Show)?;
+    let wasm = GuestBuild::new(
+        root.join("Cargo.toml"),
+        packages.clone(),
+        guests::target_dir(root),
+    )
+    .run(toolchain, Messages::Show)?;
     let wat_dir = generated.join("wat");
     std::fs::create_dir_all(&wat_dir)?;
     for (package, path) in packages.iter().zip(&wasm) {
-        let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-        let text = wasmprinter::print_bytes(&bytes).with_context(|| format!("cannot print {}", path.display()))?;
-        write_if_changed(&wat_dir.join(format!("{package}.imports-exports.wat")), imports_and_exports(&text).as_bytes())?;
+        let bytes =
+            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let text = wasmprinter::print_bytes(&bytes)
+            .with_context(|| format!("cannot print {}", path.display()))?;
+        write_if_changed(
+            &wat_dir.join(format!("{package}.imports-exports.wat")),
+            imports_and_exports(&text).as_bytes(),
+        )?;
     }
     // Each chapter's exercises, from the manifest.
     let manifest = crate::exercises::load(root)?;
     for chapter in &all {
         let mut table = String::from("| exercise | what you do | points |\n| --- | --- | --- |\n");
         for ex in manifest.of_chapter(chapter.number) {
-            table += &format!("| `{}`: {} | {} | {} |\n", ex.id, ex.title, ex.task.replace('|', "\\|"), ex.points);
+            table += &format!(
+                "| `{}`: {} | {} | {} |\n",
+                ex.id,
+                ex.title,
+                ex.task.replace('|', "\\|"),
+                ex.points
+            );
         }
-        write_if_changed(&generated.join("exercises").join(format!("chapter-{}.md", chapter.number)), table.as_bytes())?;
+        write_if_changed(
+            &generated
+                .join("exercises")
+                .join(format!("chapter-{}.md", chapter.number)),
+            table.as_bytes(),
+        )?;
     }
     // Chapter 3's size table, chart and largest functions, measured now.
     let ladder = crate::size::ladder(root, toolchain)?;
@@ -118,10 +142,14 @@ pub fn build(root: &Path) -> Result<PathBuf> {
         book.build().context("cannot build the book")?;
         Ok(())
     });
-    let warnings = String::from_utf8_lossy(&warnings.lock().unwrap_or_else(|e| e.into_inner())).into_owned();
+    let warnings =
+        String::from_utf8_lossy(&warnings.lock().unwrap_or_else(|e| e.into_inner())).into_owned();
     result?;
     if !warnings.trim().is_empty() {
-        bail!("mdbook warned while building the book:\n{}", warnings.trim_end());
+        bail!(
+            "mdbook warned while building the book:\n{}",
+            warnings.trim_end()
+        );
     }
     Ok(out_dir(root))
 }
@@ -130,7 +158,10 @@ struct Capture(Arc<Mutex<Vec<u8>>>);
 
 impl std::io::Write for Capture {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap_or_else(|e| e.into_inner()).extend_from_slice(buf);
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend_from_slice(buf);
         Ok(buf.len())
     }
     fn flush(&mut self) -> std::io::Result<()> {
@@ -159,7 +190,9 @@ pub fn pages(root: &Path) -> Result<Vec<PathBuf>> {
     let mut pages = Vec::new();
     let mut stack = vec![src.clone()];
     while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).with_context(|| format!("cannot list {}", dir.display()))? {
+        for entry in
+            std::fs::read_dir(&dir).with_context(|| format!("cannot list {}", dir.display()))?
+        {
             let path = entry?.path();
             if path.is_dir() {
                 if path != generated_dir(root) {
@@ -230,11 +263,18 @@ pub fn lint(root: &Path) -> Result<Vec<String>> {
     let mut problems = Vec::new();
     for page in pages(root)? {
         let path = src.join(&page);
-        let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("cannot read {}", path.display()))?;
         let shown = format!("book/src/{}", page.display());
         for fence in fences(&page, &text) {
-            let lang = fence.info.split([',', ' ']).next().unwrap_or("").to_string();
-            let content: Vec<&String> = fence.body.iter().filter(|l| !l.trim().is_empty()).collect();
+            let lang = fence
+                .info
+                .split([',', ' '])
+                .next()
+                .unwrap_or("")
+                .to_string();
+            let content: Vec<&String> =
+                fence.body.iter().filter(|l| !l.trim().is_empty()).collect();
             let all_includes = content.iter().all(|l| include.is_match(l.trim()));
             let at = format!("{shown}:{}", fence.line);
             if LISTING_LANGUAGES.contains(&lang.as_str()) && !all_includes {
@@ -272,16 +312,27 @@ fn check_include(page: &Path, target: &str) -> Option<String> {
     let selector = parts.next();
     let path = page.parent().unwrap_or(Path::new(".")).join(file);
     let Ok(text) = std::fs::read_to_string(&path) else {
-        return Some(format!("the include `{target}` names a file that does not exist"));
+        return Some(format!(
+            "the include `{target}` names a file that does not exist"
+        ));
     };
     match selector {
         None => None,
-        Some(sel) if sel.chars().next().is_some_and(|c| c.is_ascii_digit() || c == ':') => None,
+        Some(sel)
+            if sel
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_digit() || c == ':') =>
+        {
+            None
+        }
         Some(anchor) => {
             let start = Regex::new(&format!(r"ANCHOR:\s*{}\b", regex::escape(anchor))).ok()?;
             let end = Regex::new(&format!(r"ANCHOR_END:\s*{}\b", regex::escape(anchor))).ok()?;
             if !start.is_match(&text) || !end.is_match(&text) {
-                Some(format!("the include `{target}`: {file} has no anchor `{anchor}` (ANCHOR: / ANCHOR_END:)"))
+                Some(format!(
+                    "the include `{target}`: {file} has no anchor `{anchor}` (ANCHOR: / ANCHOR_END:)"
+                ))
             } else {
                 None
             }
@@ -292,13 +343,19 @@ fn check_include(page: &Path, target: &str) -> Option<String> {
 /// SUMMARY.md against the chapter folders: `chapter-N.md` for each, no more.
 fn check_summary(root: &Path) -> Result<Vec<String>> {
     let summary_path = dir(root).join("src").join("SUMMARY.md");
-    let summary = std::fs::read_to_string(&summary_path).context("cannot read book/src/SUMMARY.md")?;
+    let summary =
+        std::fs::read_to_string(&summary_path).context("cannot read book/src/SUMMARY.md")?;
     let linked = Regex::new(r"\]\((chapter-(\d+)\.md)\)")?;
-    let listed: BTreeSet<u32> = linked.captures_iter(&summary).filter_map(|c| c[2].parse().ok()).collect();
+    let listed: BTreeSet<u32> = linked
+        .captures_iter(&summary)
+        .filter_map(|c| c[2].parse().ok())
+        .collect();
     let existing: BTreeSet<u32> = chapters::all(root)?.iter().map(|c| c.number).collect();
     let mut problems = Vec::new();
     for n in existing.difference(&listed) {
-        problems.push(format!("book/src/SUMMARY.md: chapter {n} exists but has no page (chapter-{n}.md)"));
+        problems.push(format!(
+            "book/src/SUMMARY.md: chapter {n} exists but has no page (chapter-{n}.md)"
+        ));
     }
     for n in listed.difference(&existing) {
         problems.push(format!("book/src/SUMMARY.md: lists chapter-{n}.md, but there is no chapters/chapter-{n}-* folder"));
@@ -314,7 +371,9 @@ pub fn check_links(out: &Path) -> Result<Vec<String>> {
     let mut html_files = Vec::new();
     let mut stack = vec![out.to_path_buf()];
     while let Some(dir) = stack.pop() {
-        for entry in std::fs::read_dir(&dir).with_context(|| format!("cannot list {}", dir.display()))? {
+        for entry in
+            std::fs::read_dir(&dir).with_context(|| format!("cannot list {}", dir.display()))?
+        {
             let path = entry?.path();
             if path.is_dir() {
                 stack.push(path);
@@ -328,7 +387,10 @@ pub fn check_links(out: &Path) -> Result<Vec<String>> {
     let mut texts = BTreeMap::new();
     for file in &html_files {
         let text = std::fs::read_to_string(file)?;
-        ids.insert(file.clone(), id.captures_iter(&text).map(|c| c[1].to_string()).collect());
+        ids.insert(
+            file.clone(),
+            id.captures_iter(&text).map(|c| c[1].to_string()).collect(),
+        );
         texts.insert(file.clone(), text);
     }
     let mut broken = Vec::new();
@@ -359,9 +421,15 @@ pub fn check_links(out: &Path) -> Result<Vec<String>> {
                 let joined = file.parent().unwrap_or(out).join(&path_part);
                 normalize(&joined)
             };
-            let target = if target.is_dir() { target.join("index.html") } else { target };
+            let target = if target.is_dir() {
+                target.join("index.html")
+            } else {
+                target
+            };
             if !target.exists() {
-                broken.push(format!("{shown}: `{link}` points to a file that does not exist"));
+                broken.push(format!(
+                    "{shown}: `{link}` points to a file that does not exist"
+                ));
                 continue;
             }
             if let Some(fragment) = fragment
@@ -369,7 +437,9 @@ pub fn check_links(out: &Path) -> Result<Vec<String>> {
                 && target.extension().is_some_and(|e| e == "html")
                 && !ids.get(&target).is_some_and(|set| set.contains(&fragment))
             {
-                broken.push(format!("{shown}: `{link}`: no element with id `{fragment}` there"));
+                broken.push(format!(
+                    "{shown}: `{link}`: no element with id `{fragment}` there"
+                ));
             }
         }
     }
@@ -395,9 +465,12 @@ fn normalize(path: &Path) -> PathBuf {
 pub fn serve(root: &Path, toolchain: &Toolchain, port: u16, open: bool) -> Result<()> {
     let out = generate_and_build(root, toolchain)?;
     let address = format!("127.0.0.1:{port}");
-    let server = tiny_http::Server::http(&address).map_err(|e| anyhow::anyhow!("cannot listen on {address}: {e}"))?;
+    let server = tiny_http::Server::http(&address)
+        .map_err(|e| anyhow::anyhow!("cannot listen on {address}: {e}"))?;
     let url = format!("http://{address}/");
-    println!("Serving the book at {url} (Ctrl-C stops); it is rebuilt when a page or a chapter changes.");
+    println!(
+        "Serving the book at {url} (Ctrl-C stops); it is rebuilt when a page or a chapter changes."
+    );
     if open {
         open_in_browser(&url);
     }
@@ -407,7 +480,13 @@ pub fn serve(root: &Path, toolchain: &Toolchain, port: u16, open: bool) -> Resul
         std::thread::spawn(move || rebuild_on_change(&root, &toolchain));
     }
     for request in server.incoming_requests() {
-        let url_path = request.url().split(['?', '#']).next().unwrap_or("/").trim_start_matches('/').to_string();
+        let url_path = request
+            .url()
+            .split(['?', '#'])
+            .next()
+            .unwrap_or("/")
+            .trim_start_matches('/')
+            .to_string();
         let mut path = normalize(&out.join(percent_decode(&url_path)));
         if !path.starts_with(&out) {
             path = out.join("404.html");
@@ -427,8 +506,11 @@ pub fn serve(root: &Path, toolchain: &Toolchain, port: u16, open: bool) -> Resul
                     Some("png") => "image/png",
                     _ => "application/octet-stream",
                 };
-                let header = tiny_http::Header::from_bytes("Content-Type", mime).expect("a valid header");
-                tiny_http::Response::from_data(bytes).with_header(header).with_status_code(200)
+                let header =
+                    tiny_http::Header::from_bytes("Content-Type", mime).expect("a valid header");
+                tiny_http::Response::from_data(bytes)
+                    .with_header(header)
+                    .with_status_code(200)
             }
             Err(_) => tiny_http::Response::from_data(b"not found".to_vec()).with_status_code(404),
         };
@@ -469,7 +551,11 @@ pub fn open_in_browser(url: &str) {
 
 /// Poll the sources once a second; rebuild when one changed.
 fn rebuild_on_change(root: &Path, toolchain: &Toolchain) {
-    let watched = [root.join("book/src"), root.join("book/book.toml"), root.join("chapters")];
+    let watched = [
+        root.join("book/src"),
+        root.join("book/book.toml"),
+        root.join("chapters"),
+    ];
     let mut last = newest_change(&watched, &generated_dir(root));
     loop {
         std::thread::sleep(std::time::Duration::from_secs(1));
@@ -492,7 +578,9 @@ fn newest_change(paths: &[PathBuf], skip: &Path) -> Option<std::time::SystemTime
         if path.starts_with(skip) || path.file_name().is_some_and(|n| n == "target") {
             continue;
         }
-        let Ok(meta) = std::fs::metadata(&path) else { continue };
+        let Ok(meta) = std::fs::metadata(&path) else {
+            continue;
+        };
         if meta.is_dir() {
             if let Ok(entries) = std::fs::read_dir(&path) {
                 stack.extend(entries.flatten().map(|e| e.path()));

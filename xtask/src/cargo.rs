@@ -38,9 +38,15 @@ pub fn run_build(mut cmd: Command, what: &str, messages: Messages) -> Result<Vec
     match messages {
         Messages::Show => {
             let out = {
-                cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::inherit());
-                let child = cmd.spawn().with_context(|| format!("cannot start cargo to build {what}"))?;
-                child.wait_with_output().with_context(|| format!("building {what}"))?
+                cmd.stdin(Stdio::null())
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::inherit());
+                let child = cmd
+                    .spawn()
+                    .with_context(|| format!("cannot start cargo to build {what}"))?;
+                child
+                    .wait_with_output()
+                    .with_context(|| format!("building {what}"))?
             };
             if !out.status.success() {
                 bail!("building {what} failed (the compiler's messages are above)");
@@ -51,7 +57,11 @@ pub fn run_build(mut cmd: Command, what: &str, messages: Messages) -> Result<Vec
             cmd.arg("--color=never");
             let out = process::run_captured(cmd, BUILD_TIMEOUT)?;
             if !out.success() {
-                bail!("building {what} failed ({}):\n{}", out.ending(), compiler_messages(&out.stderr_text()));
+                bail!(
+                    "building {what} failed ({}):\n{}",
+                    out.ending(),
+                    compiler_messages(&out.stderr_text())
+                );
             }
             Ok(out.stdout)
         }
@@ -60,7 +70,15 @@ pub fn run_build(mut cmd: Command, what: &str, messages: Messages) -> Result<Vec
 
 /// Cargo's stderr without its progress chatter: what a student needs to read.
 fn compiler_messages(stderr: &str) -> String {
-    let noise = ["Compiling ", "Updating ", "Locking ", "Downloading ", "Downloaded ", "Blocking ", "Adding "];
+    let noise = [
+        "Compiling ",
+        "Updating ",
+        "Locking ",
+        "Downloading ",
+        "Downloaded ",
+        "Blocking ",
+        "Adding ",
+    ];
     stderr
         .lines()
         .filter(|line| !noise.iter().any(|n| line.trim_start().starts_with(n)))
@@ -78,8 +96,12 @@ pub fn build_hosts(
     messages: Messages,
 ) -> Result<BTreeMap<String, PathBuf>> {
     let mut cmd = native_cargo();
-    cmd.args(["build", "--message-format=json-render-diagnostics", "--manifest-path"])
-        .arg(manifest);
+    cmd.args([
+        "build",
+        "--message-format=json-render-diagnostics",
+        "--manifest-path",
+    ])
+    .arg(manifest);
     // Every workspace (the chapters', each exercise's) builds into the one
     // target dir, so that Wasmtime is compiled once for all of them.
     if std::env::var_os("CARGO_TARGET_DIR").is_none() {

@@ -85,7 +85,9 @@ pub fn all(root: &Path) -> Result<Vec<Chapter>> {
         let Some(name) = dir.file_name().and_then(|n| n.to_str()).map(str::to_owned) else {
             continue;
         };
-        let Some(number) = chapter_number(&name) else { continue };
+        let Some(number) = chapter_number(&name) else {
+            continue;
+        };
         chapters.push(load(number, name, dir)?);
     }
     chapters.sort_by_key(|c| c.number);
@@ -113,7 +115,10 @@ pub fn find(root: &Path, wanted: &str) -> Result<Chapter> {
                 .iter()
                 .map(|c| format!("  chapter-{:<3} ({})", c.number, c.name))
                 .collect();
-            bail!("there is no chapter `{wanted}`. The chapters are:\n{}", list.join("\n"))
+            bail!(
+                "there is no chapter `{wanted}`. The chapters are:\n{}",
+                list.join("\n")
+            )
         }
     }
 }
@@ -123,7 +128,11 @@ fn chapter_number(folder: &str) -> Option<u32> {
     let rest = folder.strip_prefix("chapter-")?;
     let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
     let after = &rest[digits.len()..];
-    if after.is_empty() || after.starts_with('-') { digits.parse().ok() } else { None }
+    if after.is_empty() || after.starts_with('-') {
+        digits.parse().ok()
+    } else {
+        None
+    }
 }
 
 fn load(number: u32, name: String, dir: PathBuf) -> Result<Chapter> {
@@ -150,7 +159,12 @@ fn load(number: u32, name: String, dir: PathBuf) -> Result<Chapter> {
             let meta = manifest.package.metadata.and_then(|m| m.workbook);
             let (host_guests, args) = meta.map(|m| (m.guests, m.args)).unwrap_or_default();
             let snapshot = dir.join("snapshots").join(format!("{package}.snap"));
-            hosts.push(Host { package, guests: host_guests, args, snapshot });
+            hosts.push(Host {
+                package,
+                guests: host_guests,
+                args,
+                snapshot,
+            });
         } else {
             bail!(
                 "{}: package `{package}` should be named `{host_prefix}…` or `{guest_prefix}…`",
@@ -158,7 +172,13 @@ fn load(number: u32, name: String, dir: PathBuf) -> Result<Chapter> {
             );
         }
     }
-    Ok(Chapter { number, name, dir, hosts, guests })
+    Ok(Chapter {
+        number,
+        name,
+        dir,
+        hosts,
+        guests,
+    })
 }
 
 /// Every guest a host runs must be a guest crate of its chapter or, as chapter

@@ -32,7 +32,12 @@ impl ChapterCheck {
 }
 
 /// Check a chapter's example and grade its exercises of `tree`.
-pub fn chapter_and_exercises(root: &Path, toolchain: &Toolchain, chapter: &Chapter, tree: &Tree) -> Result<ChapterCheck> {
+pub fn chapter_and_exercises(
+    root: &Path,
+    toolchain: &Toolchain,
+    chapter: &Chapter,
+    tree: &Tree,
+) -> Result<ChapterCheck> {
     let example_failures = example(root, toolchain, chapter)?;
     let manifest = exercises::load(root)?;
     let list = manifest.of_chapter(chapter.number);
@@ -40,34 +45,52 @@ pub fn chapter_and_exercises(root: &Path, toolchain: &Toolchain, chapter: &Chapt
     let done = graded.iter().filter(|g| g.status == Status::Pass).count();
     let points: u32 = graded.iter().map(|g| g.points).sum();
     let max: u32 = graded.iter().map(|g| g.max_points).sum();
-    let example_says = if example_failures == 0 { "the example works" } else { "the example FAILS" };
+    let example_says = if example_failures == 0 {
+        "the example works"
+    } else {
+        "the example FAILS"
+    };
     let whose = tree.noun();
     report::heading(&format!(
         "{chapter}: {example_says}; {done} of {} {whose} done ({points}/{max} points)",
         graded.len()
     ));
-    Ok(ChapterCheck { example_failures, graded })
+    Ok(ChapterCheck {
+        example_failures,
+        graded,
+    })
 }
 
 /// Grade exercises one after the other, showing progress; record the results
 /// in the student's progress file when grading their own work.
-pub fn exercises_of(root: &Path, toolchain: &Toolchain, list: &[&Exercise], tree: &Tree) -> Vec<Graded> {
+pub fn exercises_of(
+    root: &Path,
+    toolchain: &Toolchain,
+    list: &[&Exercise],
+    tree: &Tree,
+) -> Vec<Graded> {
     if list.is_empty() {
         return Vec::new();
     }
     report::heading(&format!("grading {} {}", list.len(), tree.noun()));
     let bar = ProgressBar::new(list.len() as u64);
     bar.set_style(
-        ProgressStyle::with_template("  {spinner} [{pos}/{len}] {msg}").unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ProgressStyle::with_template("  {spinner} [{pos}/{len}] {msg}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
     let mut progress = Progress::load(root);
     let mut graded = Vec::new();
     for exercise in list {
         let id = exercise.id.clone();
-        let result = grade::grade(root, toolchain, exercise, tree, &Limits::default(), &|what| {
-            bar.set_message(format!("{id}: {what}"))
-        });
+        let result = grade::grade(
+            root,
+            toolchain,
+            exercise,
+            tree,
+            &Limits::default(),
+            &|what| bar.set_message(format!("{id}: {what}")),
+        );
         bar.suspend(|| grade::print(&result));
         bar.inc(1);
         if *tree == Tree::Exercises {
@@ -84,7 +107,10 @@ pub fn exercises_of(root: &Path, toolchain: &Toolchain, list: &[&Exercise], tree
 
 /// Check every host of `chapter`'s example; returns how many failed.
 pub fn example(root: &Path, toolchain: &Toolchain, chapter: &Chapter) -> Result<usize> {
-    report::heading(&format!("{chapter} ({}): the chapter's example", chapter.name));
+    report::heading(&format!(
+        "{chapter} ({}): the chapter's example",
+        chapter.name
+    ));
     let hosts = match run::build_chapter(root, toolchain, chapter, Messages::Show) {
         Ok(hosts) => hosts,
         Err(err) => {
@@ -104,9 +130,14 @@ pub fn example(root: &Path, toolchain: &Toolchain, chapter: &Chapter) -> Result<
 
 /// Run one host and compare its stdout with its snapshot, byte for byte.
 fn host(root: &Path, ready: &ReadyHost) -> std::result::Result<(), String> {
-    let snapshot_path = ready.host.snapshot.strip_prefix(root).unwrap_or(&ready.host.snapshot);
+    let snapshot_path = ready
+        .host
+        .snapshot
+        .strip_prefix(root)
+        .unwrap_or(&ready.host.snapshot);
     let expected = snapshot::expected_output(&ready.host.snapshot).map_err(|e| format!("{e:#}"))?;
-    let out = process::run_captured(ready.command(root), HOST_TIMEOUT).map_err(|e| format!("{e:#}"))?;
+    let out =
+        process::run_captured(ready.command(root), HOST_TIMEOUT).map_err(|e| format!("{e:#}"))?;
     if !out.success() {
         return Err(format!(
             "the host {}; what it printed to stderr:\n{}",
@@ -116,9 +147,15 @@ fn host(root: &Path, ready: &ReadyHost) -> std::result::Result<(), String> {
     }
     match report::diff(&expected, &out.stdout_text()) {
         None => {
-            report::pass(&ready.host.package, &format!("output matches {}", snapshot_path.display()));
+            report::pass(
+                &ready.host.package,
+                &format!("output matches {}", snapshot_path.display()),
+            );
             Ok(())
         }
-        Some(diff) => Err(format!("output differs from {}\n{diff}", snapshot_path.display())),
+        Some(diff) => Err(format!(
+            "output differs from {}\n{diff}",
+            snapshot_path.display()
+        )),
     }
 }

@@ -110,7 +110,9 @@ fn default_release() -> String {
 impl Check {
     pub fn about(&self) -> &str {
         match self {
-            Check::Call { about, .. } | Check::Run { about, .. } | Check::Size { about, .. } => about,
+            Check::Call { about, .. } | Check::Run { about, .. } | Check::Size { about, .. } => {
+                about
+            }
         }
     }
 }
@@ -147,7 +149,9 @@ impl Tree {
 impl Exercise {
     /// The exercise's folder in `tree`.
     pub fn dir(&self, root: &Path, tree: &Tree) -> PathBuf {
-        tree.base(root).join(format!("chapter-{}", self.chapter)).join(&self.id)
+        tree.base(root)
+            .join(format!("chapter-{}", self.chapter))
+            .join(&self.id)
     }
 
     /// The package name of the crate in `folder` (e.g. `guest`) of the exercise.
@@ -155,8 +159,8 @@ impl Exercise {
         let manifest = self.dir(root, tree).join(folder).join("Cargo.toml");
         let text = std::fs::read_to_string(&manifest)
             .with_context(|| format!("cannot read {}", manifest.display()))?;
-        let value: toml::Table =
-            toml::from_str(&text).with_context(|| format!("cannot parse {}", manifest.display()))?;
+        let value: toml::Table = toml::from_str(&text)
+            .with_context(|| format!("cannot parse {}", manifest.display()))?;
         value
             .get("package")
             .and_then(|p| p.get("name"))
@@ -215,9 +219,10 @@ pub fn placeholder(arg: &str) -> Option<&str> {
 /// Read and validate the manifest.
 pub fn load(root: &Path) -> Result<Manifest> {
     let path = root.join(MANIFEST);
-    let text = std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
-    let manifest: Manifest =
-        toml::from_str(&text).with_context(|| format!("{} is not a valid manifest", path.display()))?;
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let manifest: Manifest = toml::from_str(&text)
+        .with_context(|| format!("{} is not a valid manifest", path.display()))?;
     validate(&manifest).with_context(|| format!("{} is not a valid manifest", path.display()))?;
     Ok(manifest)
 }
@@ -228,8 +233,16 @@ fn validate(manifest: &Manifest) -> Result<()> {
         if !seen.insert(ex.id.as_str()) {
             bail!("the exercise id `{}` is used twice", ex.id);
         }
-        if ex.id.is_empty() || !ex.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
-            bail!("the exercise id `{}` must be lowercase letters, digits and dashes", ex.id);
+        if ex.id.is_empty()
+            || !ex
+                .id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
+            bail!(
+                "the exercise id `{}` must be lowercase letters, digits and dashes",
+                ex.id
+            );
         }
         if ex.hints.is_empty() {
             bail!("exercise `{}` has no hints", ex.id);
@@ -241,11 +254,27 @@ fn validate(manifest: &Manifest) -> Result<()> {
             bail!("exercise `{}` names no files to edit", ex.id);
         }
         for check in &ex.checks {
-            if let Check::Call { returns: None, traps: None, stdout: None, about, .. } = check {
+            if let Check::Call {
+                returns: None,
+                traps: None,
+                stdout: None,
+                about,
+                ..
+            } = check
+            {
                 bail!("exercise `{}`: the check `{about}` expects nothing", ex.id);
             }
-            if let Check::Call { returns: Some(_), traps: Some(_), about, .. } = check {
-                bail!("exercise `{}`: the check `{about}` cannot both return and trap", ex.id);
+            if let Check::Call {
+                returns: Some(_),
+                traps: Some(_),
+                about,
+                ..
+            } = check
+            {
+                bail!(
+                    "exercise `{}`: the check `{about}` cannot both return and trap",
+                    ex.id
+                );
             }
         }
     }
@@ -257,11 +286,17 @@ impl Manifest {
     pub fn find(&self, id: &str) -> Result<&Exercise> {
         self.exercises.iter().find(|e| e.id == id).with_context(|| {
             let ids: Vec<&str> = self.exercises.iter().map(|e| e.id.as_str()).collect();
-            format!("there is no exercise `{id}`. The exercises are: {}", ids.join(", "))
+            format!(
+                "there is no exercise `{id}`. The exercises are: {}",
+                ids.join(", ")
+            )
         })
     }
 
     pub fn of_chapter(&self, chapter: u32) -> Vec<&Exercise> {
-        self.exercises.iter().filter(|e| e.chapter == chapter).collect()
+        self.exercises
+            .iter()
+            .filter(|e| e.chapter == chapter)
+            .collect()
     }
 }

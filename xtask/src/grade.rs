@@ -30,7 +30,9 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { host_timeout: Duration::from_secs(20) }
+        Limits {
+            host_timeout: Duration::from_secs(20),
+        }
     }
 }
 
@@ -92,7 +94,11 @@ pub fn grade(
         chapter: exercise.chapter,
         title: exercise.title.clone(),
         status,
-        points: if status == Status::Pass { exercise.points } else { 0 },
+        points: if status == Status::Pass {
+            exercise.points
+        } else {
+            0
+        },
         max_points: exercise.points,
         builds: status == Status::Pass || !checks.is_empty(),
         message,
@@ -101,7 +107,11 @@ pub fn grade(
     let dir = exercise.dir(root, tree);
     if !dir.join("Cargo.toml").is_file() {
         let shown = dir.strip_prefix(root).unwrap_or(&dir).display().to_string();
-        return result(Status::Error, format!("the exercise's folder {shown} (with its Cargo.toml) is missing"), vec![]);
+        return result(
+            Status::Error,
+            format!("the exercise's folder {shown} (with its Cargo.toml) is missing"),
+            vec![],
+        );
     }
     let built = match build(root, toolchain, exercise, tree, progress) {
         Ok(built) => built,
@@ -109,9 +119,18 @@ pub fn grade(
     };
     let mut checks = Vec::new();
     for (i, check) in exercise.checks.iter().enumerate() {
-        progress(&format!("check {}/{}: {}", i + 1, exercise.checks.len(), check.about()));
+        progress(&format!(
+            "check {}/{}: {}",
+            i + 1,
+            exercise.checks.len(),
+            check.about()
+        ));
         let outcome = run_check(root, toolchain, exercise, tree, limits, &built, check);
-        checks.push(CheckResult { about: check.about().to_string(), passed: outcome.is_ok(), detail: outcome.err() });
+        checks.push(CheckResult {
+            about: check.about().to_string(),
+            passed: outcome.is_ok(),
+            detail: outcome.err(),
+        });
     }
     let failed: Vec<&CheckResult> = checks.iter().filter(|c| !c.passed).collect();
     if failed.is_empty() {
@@ -120,17 +139,30 @@ pub fn grade(
     } else {
         let mut message = format!("{} of {} checks fail", failed.len(), checks.len());
         for check in &failed {
-            message += &format!("\n✗ {}\n{}", check.about, indent(check.detail.as_deref().unwrap_or("")));
+            message += &format!(
+                "\n✗ {}\n{}",
+                check.about,
+                indent(check.detail.as_deref().unwrap_or(""))
+            );
         }
         result(Status::Fail, message, checks)
     }
 }
 
 fn indent(text: &str) -> String {
-    text.lines().map(|l| format!("  {l}")).collect::<Vec<_>>().join("\n")
+    text.lines()
+        .map(|l| format!("  {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
-fn build(root: &Path, toolchain: &Toolchain, exercise: &Exercise, tree: &Tree, progress: &dyn Fn(&str)) -> Result<Built> {
+fn build(
+    root: &Path,
+    toolchain: &Toolchain,
+    exercise: &Exercise,
+    tree: &Tree,
+    progress: &dyn Fn(&str),
+) -> Result<Built> {
     let dir = exercise.dir(root, tree);
     let manifest = dir.join("Cargo.toml");
     let mut guest_map = BTreeMap::new();
@@ -154,12 +186,16 @@ fn build(root: &Path, toolchain: &Toolchain, exercise: &Exercise, tree: &Tree, p
             .iter()
             .map(|f| exercise.package(root, tree, f))
             .collect::<Result<_>>()?;
-        let exes = cargo::build_hosts(&manifest, &packages, Messages::Capture).context("the host does not build")?;
+        let exes = cargo::build_hosts(&manifest, &packages, Messages::Capture)
+            .context("the host does not build")?;
         for (folder, package) in host_folders.into_iter().zip(packages) {
             host_map.insert(folder, exes[&package].clone());
         }
     }
-    Ok(Built { guests: guest_map, hosts: host_map })
+    Ok(Built {
+        guests: guest_map,
+        hosts: host_map,
+    })
 }
 
 /// Run one check: `Ok` when it passes, else expected against actual.
@@ -173,23 +209,44 @@ fn run_check(
     check: &Check,
 ) -> std::result::Result<(), String> {
     match check {
-        Check::Call { guest, export, args, returns, traps, stdout, env, .. } => {
+        Check::Call {
+            guest,
+            export,
+            args,
+            returns,
+            traps,
+            stdout,
+            env,
+            ..
+        } => {
             let wasm = &built.guests[guest];
-            let env: Vec<(String, String)> = env.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+            let env: Vec<(String, String)> =
+                env.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
             let call = format!(
                 "{export}({})",
-                args.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
+                args.iter()
+                    .map(i64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
             );
-            let outcome = sandbox::call(root, wasm, export, args, &env).map_err(|e| format!("{e:#}"))?;
+            let outcome =
+                sandbox::call(root, wasm, export, args, &env).map_err(|e| format!("{e:#}"))?;
             match (&outcome.returned, &outcome.trapped) {
                 (Some(values), _) => {
                     if let Some(expected) = traps {
-                        return Err(format!("expected {call} to trap with `{expected}`, but it returned {}", show(values)));
+                        return Err(format!(
+                            "expected {call} to trap with `{expected}`, but it returned {}",
+                            show(values)
+                        ));
                     }
                     if let Some(expected) = returns
                         && values != expected
                     {
-                        return Err(format!("expected {call} to return {}, it returned {}", show(expected), show(values)));
+                        return Err(format!(
+                            "expected {call} to return {}, it returned {}",
+                            show(expected),
+                            show(values)
+                        ));
                     }
                 }
                 (None, trapped) => {
@@ -197,7 +254,10 @@ fn run_check(
                     let seen = format!("{}\n{trap}", outcome.stderr.trim_end());
                     match traps {
                         Some(expected) if !seen.contains(expected.as_str()) => {
-                            return Err(format!("{call} trapped, but not with `{expected}`:\n{}", seen.trim()));
+                            return Err(format!(
+                                "{call} trapped, but not with `{expected}`:\n{}",
+                                seen.trim()
+                            ));
                         }
                         Some(_) => {}
                         None => return Err(format!("{call} trapped:\n{}", seen.trim())),
@@ -211,7 +271,15 @@ fn run_check(
             }
             Ok(())
         }
-        Check::Run { host, args, exit, stdout, stdout_contains, stderr_contains, .. } => {
+        Check::Run {
+            host,
+            args,
+            exit,
+            stdout,
+            stdout_contains,
+            stderr_contains,
+            ..
+        } => {
             let exe = &built.hosts[host];
             let args: Vec<String> = args
                 .iter()
@@ -222,7 +290,8 @@ fn run_check(
                 .collect();
             let mut cmd = Command::new(exe);
             cmd.args(&args).current_dir(root);
-            let out = process::run_captured(cmd, limits.host_timeout).map_err(|e| format!("{e:#}"))?;
+            let out =
+                process::run_captured(cmd, limits.host_timeout).map_err(|e| format!("{e:#}"))?;
             let shown_args = shown(root, &args);
             let context = || {
                 format!(
@@ -252,32 +321,58 @@ fn run_check(
                 let ending = if stderr.trim().is_empty() {
                     format!("(it ended with {status} and printed nothing on stderr)")
                 } else {
-                    format!("(it ended with {status}; its stderr:)\n{}", indent(stderr.trim_end()))
+                    format!(
+                        "(it ended with {status}; its stderr:)\n{}",
+                        indent(stderr.trim_end())
+                    )
                 };
-                return Err(format!("`host {shown_args}` printed something else on stdout:\n{diff}{ending}"));
+                return Err(format!(
+                    "`host {shown_args}` printed something else on stdout:\n{diff}{ending}"
+                ));
             }
             for needle in stdout_contains {
                 if !out.stdout_text().contains(needle.as_str()) {
-                    return Err(format!("expected the stdout of `host {shown_args}` to hold `{needle}`\n{}", context()));
+                    return Err(format!(
+                        "expected the stdout of `host {shown_args}` to hold `{needle}`\n{}",
+                        context()
+                    ));
                 }
             }
             for needle in stderr_contains {
                 if !out.stderr_text().contains(needle.as_str()) {
-                    return Err(format!("expected the stderr of `host {shown_args}` to hold `{needle}`\n{}", context()));
+                    return Err(format!(
+                        "expected the stderr of `host {shown_args}` to hold `{needle}`\n{}",
+                        context()
+                    ));
                 }
             }
             Ok(())
         }
-        Check::Size { guest, profile, max_bytes, .. } => {
+        Check::Size {
+            guest,
+            profile,
+            max_bytes,
+            ..
+        } => {
             let dir = exercise.dir(root, tree);
-            let package = exercise.package(root, tree, guest).map_err(|e| format!("{e:#}"))?;
-            let wasm = GuestBuild::new(dir.join("Cargo.toml"), vec![package], guests::target_dir(root))
-                .profile(profile)
-                .run(toolchain, Messages::Capture)
-                .map_err(|e| format!("the {profile} build of the guest failed: {e:#}"))?;
-            let size = std::fs::metadata(&wasm[0]).map_err(|e| format!("{e}"))?.len();
+            let package = exercise
+                .package(root, tree, guest)
+                .map_err(|e| format!("{e:#}"))?;
+            let wasm = GuestBuild::new(
+                dir.join("Cargo.toml"),
+                vec![package],
+                guests::target_dir(root),
+            )
+            .profile(profile)
+            .run(toolchain, Messages::Capture)
+            .map_err(|e| format!("the {profile} build of the guest failed: {e:#}"))?;
+            let size = std::fs::metadata(&wasm[0])
+                .map_err(|e| format!("{e}"))?
+                .len();
             if size > *max_bytes {
-                return Err(format!("the {profile} .wasm is {size} bytes; the budget is {max_bytes} bytes"));
+                return Err(format!(
+                    "the {profile} .wasm is {size} bytes; the budget is {max_bytes} bytes"
+                ));
             }
             Ok(())
         }
@@ -287,7 +382,13 @@ fn run_check(
 fn show(values: &[i64]) -> String {
     match values {
         [one] => one.to_string(),
-        many => format!("({})", many.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")),
+        many => format!(
+            "({})",
+            many.iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     }
 }
 
@@ -311,11 +412,17 @@ fn shown(root: &Path, args: &[String]) -> String {
 
 /// Print one graded exercise.
 pub fn print(graded: &Graded) {
-    let label = format!("{} ({}/{} points)", graded.id, graded.points, graded.max_points);
+    let label = format!(
+        "{} ({}/{} points)",
+        graded.id, graded.points, graded.max_points
+    );
     match graded.status {
         Status::Pass => report::pass(&label, &graded.title),
         Status::Fail => report::fail(&label, &format!("{}\n{}", graded.title, graded.message)),
-        Status::Error => report::fail(&label, &format!("{}\ncannot grade: {}", graded.title, graded.message)),
+        Status::Error => report::fail(
+            &label,
+            &format!("{}\ncannot grade: {}", graded.title, graded.message),
+        ),
     }
 }
 
@@ -340,7 +447,10 @@ impl Report {
         let total = Total {
             points: exercises.iter().map(|g| g.points).sum(),
             max_points: exercises.iter().map(|g| g.max_points).sum(),
-            passed: exercises.iter().filter(|g| g.status == Status::Pass).count(),
+            passed: exercises
+                .iter()
+                .filter(|g| g.status == Status::Pass)
+                .count(),
             exercises: exercises.len(),
         };
         Report { exercises, total }
@@ -348,7 +458,10 @@ impl Report {
 
     /// The report as a table: one line per exercise, then the total.
     pub fn print_table(&self) {
-        println!("{:<8} {:<22} {:<7} {:<8} message", "chapter", "exercise", "status", "points");
+        println!(
+            "{:<8} {:<22} {:<7} {:<8} message",
+            "chapter", "exercise", "status", "points"
+        );
         for g in &self.exercises {
             let status = match g.status {
                 Status::Pass => "pass",
@@ -357,7 +470,10 @@ impl Report {
             };
             let first_line = g.message.lines().next().unwrap_or("");
             let points = format!("{}/{}", g.points, g.max_points);
-            println!("{:<8} {:<22} {:<7} {:<8} {}", g.chapter, g.id, status, points, first_line);
+            println!(
+                "{:<8} {:<22} {:<7} {:<8} {}",
+                g.chapter, g.id, status, points, first_line
+            );
         }
         println!(
             "total: {}/{} points, {} of {} exercises pass",

@@ -25,7 +25,11 @@ pub struct GuestBuild {
 }
 
 impl GuestBuild {
-    pub fn new(manifest: impl Into<PathBuf>, packages: Vec<String>, target_dir: impl Into<PathBuf>) -> Self {
+    pub fn new(
+        manifest: impl Into<PathBuf>,
+        packages: Vec<String>,
+        target_dir: impl Into<PathBuf>,
+    ) -> Self {
         GuestBuild {
             manifest: manifest.into(),
             packages,

@@ -67,6 +67,8 @@ enum Cmd {
         #[arg(long)]
         yes: bool,
     },
+    /// For maintainers: record the current starters as handed out (exercises/starters.lock)
+    Starters,
     /// Build guests to wasm32-wasip1 (into target/wasm)
     Build {
         /// `chapter-1`, `1`, the chapter's folder name, or `all`
@@ -111,10 +113,17 @@ fn dispatch(command: Cmd) -> Result<ExitCode> {
     let root = root();
     match command {
         Cmd::Run { chapter } => run_chapter(&root, &chapter),
-        Cmd::Check { chapters: wanted, solutions } => {
+        Cmd::Check {
+            chapters: wanted,
+            solutions,
+        } => {
             let list = chapter_list(&root, &wanted)?;
             let toolchain = guest_toolchain()?;
-            let tree = if solutions { Tree::Solutions } else { Tree::Exercises };
+            let tree = if solutions {
+                Tree::Solutions
+            } else {
+                Tree::Exercises
+            };
             let mut ok = true;
             for chapter in &list {
                 ok &= check::chapter_and_exercises(&root, &toolchain, chapter, &tree)?.passed();
@@ -122,15 +131,23 @@ fn dispatch(command: Cmd) -> Result<ExitCode> {
             Ok(exit(ok))
         }
         Cmd::Grade { json, solutions } => grade(&root, json.as_deref(), solutions),
-        Cmd::Hint { exercise, all } => student::hint(&root, exercise.as_deref(), all).map(|()| ExitCode::SUCCESS),
+        Cmd::Hint { exercise, all } => {
+            student::hint(&root, exercise.as_deref(), all).map(|()| ExitCode::SUCCESS)
+        }
         Cmd::List => student::list(&root).map(|()| ExitCode::SUCCESS),
         Cmd::Watch { exercise } => {
             let toolchain = guest_toolchain()?;
             student::watch(&root, &toolchain, exercise.as_deref()).map(|()| ExitCode::SUCCESS)
         }
-        Cmd::Reset { exercise, yes } => student::reset(&root, &exercise, yes).map(|()| ExitCode::SUCCESS),
+        Cmd::Reset { exercise, yes } => {
+            student::reset(&root, &exercise, yes).map(|()| ExitCode::SUCCESS)
+        }
         Cmd::Build { chapter } => {
-            let list = if chapter == "all" { chapters::all(&root)? } else { vec![chapters::find(&root, &chapter)?] };
+            let list = if chapter == "all" {
+                chapters::all(&root)?
+            } else {
+                vec![chapters::find(&root, &chapter)?]
+            };
             let toolchain = guest_toolchain()?;
             run::build_all_guests(&root, &toolchain, &list)?;
             for chapter in &list {
@@ -148,7 +165,10 @@ fn dispatch(command: Cmd) -> Result<ExitCode> {
             } else {
                 let out = xtask::book::generate_and_build(&root, &toolchain)?;
                 let index = out.join("index.html");
-                println!("the book is in {}", index.strip_prefix(&root).unwrap_or(&index).display());
+                println!(
+                    "the book is in {}",
+                    index.strip_prefix(&root).unwrap_or(&index).display()
+                );
                 if open {
                     xtask::book::open_in_browser(&format!("file://{}", index.display()));
                 }
@@ -156,6 +176,14 @@ fn dispatch(command: Cmd) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Size => xtask::size::run(&root, &guest_toolchain()?).map(|()| ExitCode::SUCCESS),
+        Cmd::Starters => {
+            let count = xtask::pristine::update(&root, &exercises::load(&root)?)?;
+            println!(
+                "recorded {count} starter files in {}",
+                xtask::pristine::LOCK
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Cmd::Test => test(&root),
         Cmd::Doctor => doctor(&root),
     }
@@ -177,7 +205,11 @@ fn guest_toolchain() -> Result<toolchain::Toolchain> {
 }
 
 fn exit(ok: bool) -> ExitCode {
-    if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }
 
 fn run_chapter(root: &Path, chapter: &str) -> Result<ExitCode> {
@@ -205,14 +237,19 @@ fn run_chapter(root: &Path, chapter: &str) -> Result<ExitCode> {
 fn grade(root: &Path, json: Option<&Path>, solutions: bool) -> Result<ExitCode> {
     let toolchain = guest_toolchain()?;
     let manifest = exercises::load(root)?;
-    let tree = if solutions { Tree::Solutions } else { Tree::Exercises };
+    let tree = if solutions {
+        Tree::Solutions
+    } else {
+        Tree::Exercises
+    };
     let list: Vec<&exercises::Exercise> = manifest.exercises.iter().collect();
     let graded = check::exercises_of(root, &toolchain, &list, &tree);
     let report = xtask::grade::Report::new(graded);
     report.print_table();
     if let Some(path) = json {
         let text = serde_json::to_string_pretty(&report)?;
-        std::fs::write(path, text + "\n").with_context(|| format!("cannot write {}", path.display()))?;
+        std::fs::write(path, text + "\n")
+            .with_context(|| format!("cannot write {}", path.display()))?;
         eprintln!("wrote {}", path.display());
     }
     Ok(exit(report.total.passed == report.total.exercises))
@@ -227,8 +264,16 @@ fn test(root: &Path) -> Result<ExitCode> {
 
     report::heading("cargo test: the workspace's tests");
     let mut cargo_test = cargo::native_cargo();
-    cargo_test.arg("test").arg("--manifest-path").arg(root.join("Cargo.toml")).arg("--workspace");
-    if !cargo_test.status().context("cannot run cargo test")?.success() {
+    cargo_test
+        .arg("test")
+        .arg("--manifest-path")
+        .arg(root.join("Cargo.toml"))
+        .arg("--workspace");
+    if !cargo_test
+        .status()
+        .context("cannot run cargo test")?
+        .success()
+    {
         failures.push("cargo test".into());
     }
 
@@ -247,20 +292,33 @@ fn test(root: &Path) -> Result<ExitCode> {
         }
     }
     report::heading("every starter must build, and fail its grading while untouched");
-    for (exercise, graded) in list.iter().zip(check::exercises_of(root, &toolchain, &list, &Tree::Exercises)) {
-        let files: Vec<PathBuf> =
-            exercise.edit.iter().map(|f| exercise.dir(root, &Tree::Exercises).join(f)).collect();
+    // CI runs on a fresh clone, where every starter is as handed out: a starter
+    // that differs from exercises/starters.lock there was changed without
+    // `cargo xtask starters`, and whether it fails would go unchecked.
+    let strict = std::env::var_os("CI").is_some();
+    let starters = check::exercises_of(root, &toolchain, &list, &Tree::Exercises);
+    for (exercise, graded) in list.iter().zip(starters) {
+        let dir = exercise.dir(root, &Tree::Exercises);
+        let files: Vec<PathBuf> = exercise.edit.iter().map(|f| dir.join(f)).collect();
         let untouched = xtask::pristine::untouched(root, &files).unwrap_or(false);
+        let id = &exercise.id;
         if !graded.builds {
-            report::fail(&exercise.id, "the starter does not build");
-            failures.push(format!("the starter of `{}` does not build", exercise.id));
+            report::fail(id, "the starter does not build");
+            failures.push(format!("the starter of `{id}` does not build"));
         } else if untouched && graded.status == Status::Pass {
-            report::fail(&exercise.id, "the untouched starter passes its grading: the checks test nothing");
-            failures.push(format!("the untouched starter of `{}` passes", exercise.id));
+            report::fail(
+                id,
+                "the untouched starter passes its grading: the checks test nothing",
+            );
+            failures.push(format!("the untouched starter of `{id}` passes"));
         } else if untouched {
-            report::pass(&exercise.id, "the untouched starter builds and fails its grading");
+            report::pass(id, "the untouched starter builds and fails its grading");
+        } else if strict {
+            let why = "differs from exercises/starters.lock: run `cargo xtask starters` after changing a starter";
+            report::fail(id, why);
+            failures.push(format!("the starter of `{id}` {why}"));
         } else {
-            report::skip(&exercise.id, "edited since it was handed out, so it may pass");
+            report::skip(id, "edited since it was handed out, so it may pass");
         }
     }
 
@@ -279,10 +337,18 @@ fn test(root: &Path) -> Result<ExitCode> {
 fn doctor(root: &Path) -> Result<ExitCode> {
     let survey = toolchain::survey();
     report::heading("Guest toolchain (wasm32-wasip1)");
-    report::note(&format!("route 1, rustup:    {}", toolchain::describe_rustup(&survey.rustup)));
-    report::note(&format!("route 3, build-std: {}", toolchain::describe_build_std(&survey.build_std)));
+    report::note(&format!(
+        "route 1, rustup:    {}",
+        toolchain::describe_rustup(&survey.rustup)
+    ));
+    report::note(&format!(
+        "route 3, build-std: {}",
+        toolchain::describe_build_std(&survey.build_std)
+    ));
     if let Some(route) = &survey.forced {
-        report::note(&format!("WORKBOOK_GUEST_ROUTE={route} restricts the choice to that route"));
+        report::note(&format!(
+            "WORKBOOK_GUEST_ROUTE={route} restricts the choice to that route"
+        ));
     }
     let memo = guests::rustup_memo(root);
     if let Ok(text) = std::fs::read_to_string(&memo) {

@@ -72,15 +72,23 @@ pub fn run_captured(mut cmd: Command, timeout: Duration) -> Result<Captured> {
 /// Run `cmd` with the terminal as its stdin/stdout/stderr, killing it after `timeout`.
 pub fn run_inheriting(mut cmd: Command, timeout: Duration) -> Result<ExitStatus> {
     let program = cmd.get_program().to_string_lossy().into_owned();
-    let mut child = cmd.spawn().with_context(|| format!("cannot start `{program}`"))?;
+    let mut child = cmd
+        .spawn()
+        .with_context(|| format!("cannot start `{program}`"))?;
     match wait_or_kill(&mut child, timeout)? {
         Some(status) => Ok(status),
-        None => bail!("`{program}` was killed after {}s without finishing", timeout.as_secs()),
+        None => bail!(
+            "`{program}` was killed after {}s without finishing",
+            timeout.as_secs()
+        ),
     }
 }
 
 fn wait_or_kill(child: &mut Child, timeout: Duration) -> Result<Option<ExitStatus>> {
-    match child.wait_timeout(timeout).context("waiting for a child process")? {
+    match child
+        .wait_timeout(timeout)
+        .context("waiting for a child process")?
+    {
         Some(status) => Ok(Some(status)),
         None => {
             #[cfg(unix)]

@@ -47,7 +47,12 @@ impl Progress {
     }
 
     pub fn record(&mut self, graded: &Graded) {
-        self.last_grade
-            .insert(graded.id.clone(), LastGrade { status: graded.status, points: graded.points });
+        self.last_grade.insert(
+            graded.id.clone(),
+            LastGrade {
+                status: graded.status,
+                points: graded.points,
+            },
+        );
     }
 }

@@ -9,7 +9,11 @@ fn color() -> bool {
 }
 
 fn paint(code: &str, text: &str) -> String {
-    if color() { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() }
+    if color() {
+        format!("\x1b[{code}m{text}\x1b[0m")
+    } else {
+        text.to_string()
+    }
 }
 
 pub fn heading(text: &str) {
@@ -21,7 +25,11 @@ pub fn pass(label: &str, detail: &str) {
 }
 
 pub fn fail(label: &str, detail: &str) {
-    println!("  {}  {label}: {}", paint("31;1", "FAIL"), indent_rest(detail));
+    println!(
+        "  {}  {label}: {}",
+        paint("31;1", "FAIL"),
+        indent_rest(detail)
+    );
 }
 
 pub fn skip(label: &str, detail: &str) {

@@ -48,9 +48,13 @@ pub fn build_chapter(
     messages: Messages,
 ) -> Result<Vec<ReadyHost>> {
     let target_dir = guests::target_dir(root);
-    GuestBuild::new(root.join("Cargo.toml"), chapter.guests_to_build(), &target_dir)
-        .run(toolchain, messages)
-        .with_context(|| format!("building the guests of {chapter}"))?;
+    GuestBuild::new(
+        root.join("Cargo.toml"),
+        chapter.guests_to_build(),
+        &target_dir,
+    )
+    .run(toolchain, messages)
+    .with_context(|| format!("building the guests of {chapter}"))?;
     let packages: Vec<String> = chapter.hosts.iter().map(|h| h.package.clone()).collect();
     let exes = cargo::build_hosts(&root.join("Cargo.toml"), &packages, messages)
         .with_context(|| format!("building the hosts of {chapter}"))?;
@@ -64,7 +68,11 @@ pub fn build_chapter(
                 .map(|g| guests::wasm_path(&target_dir, g, "dev").into_os_string())
                 .collect();
             args.extend(host.args.iter().map(OsString::from));
-            ReadyHost { host: host.clone(), exe: exes[&host.package].clone(), args }
+            ReadyHost {
+                host: host.clone(),
+                exe: exes[&host.package].clone(),
+                args,
+            }
         })
         .collect())
 }

@@ -42,7 +42,13 @@ fn guest_call(root: &Path) -> Result<&'static PathBuf> {
 }
 
 /// Call `export(args)` in the guest `wasm` with the environment `env`.
-pub fn call(root: &Path, wasm: &Path, export: &str, args: &[i64], env: &[(String, String)]) -> Result<CallOutcome> {
+pub fn call(
+    root: &Path,
+    wasm: &Path,
+    export: &str,
+    args: &[i64],
+    env: &[(String, String)],
+) -> Result<CallOutcome> {
     let mut cmd = Command::new(guest_call(root)?);
     cmd.arg(wasm).arg(export);
     for (name, value) in env {
@@ -51,11 +57,18 @@ pub fn call(root: &Path, wasm: &Path, export: &str, args: &[i64], env: &[(String
     cmd.arg("--").args(args.iter().map(i64::to_string));
     let out = process::run_captured(cmd, CALL_TIMEOUT)?;
     if out.timed_out() {
-        bail!("calling `{export}` did not finish within {}s", CALL_TIMEOUT.as_secs());
+        bail!(
+            "calling `{export}` did not finish within {}s",
+            CALL_TIMEOUT.as_secs()
+        );
     }
     if !out.success() {
         bail!("{}", out.stderr_text().trim_end());
     }
-    serde_json::from_slice(&out.stdout)
-        .map_err(|e| anyhow!("the sandbox answered something unreadable ({e}): {}", out.stdout_text()))
+    serde_json::from_slice(&out.stdout).map_err(|e| {
+        anyhow!(
+            "the sandbox answered something unreadable ({e}): {}",
+            out.stdout_text()
+        )
+    })
 }

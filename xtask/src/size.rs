@@ -49,14 +49,46 @@ pub struct Step {
 
 /// The cargo rungs, in order. Each custom profile inherits the one before it.
 pub const CARGO_STEPS: &[Step] = &[
-    Step { rung: "debug", profile: "dev", setting: "`cargo build` (the dev profile)" },
-    Step { rung: "release", profile: "release", setting: "`--release` (opt-level = 3)" },
-    Step { rung: "size-s", profile: "size-s", setting: "`opt-level = \"s\"`" },
-    Step { rung: "size-z", profile: "size-z", setting: "`opt-level = \"z\"`" },
-    Step { rung: "size-lto", profile: "size-lto", setting: "`lto = true`" },
-    Step { rung: "size-cgu", profile: "size-cgu", setting: "`codegen-units = 1`" },
-    Step { rung: "size-abort", profile: "size-abort", setting: "`panic = \"abort\"`" },
-    Step { rung: "size-strip", profile: "size-strip", setting: "`strip = true`" },
+    Step {
+        rung: "debug",
+        profile: "dev",
+        setting: "`cargo build` (the dev profile)",
+    },
+    Step {
+        rung: "release",
+        profile: "release",
+        setting: "`--release` (opt-level = 3)",
+    },
+    Step {
+        rung: "size-s",
+        profile: "size-s",
+        setting: "`opt-level = \"s\"`",
+    },
+    Step {
+        rung: "size-z",
+        profile: "size-z",
+        setting: "`opt-level = \"z\"`",
+    },
+    Step {
+        rung: "size-lto",
+        profile: "size-lto",
+        setting: "`lto = true`",
+    },
+    Step {
+        rung: "size-cgu",
+        profile: "size-cgu",
+        setting: "`codegen-units = 1`",
+    },
+    Step {
+        rung: "size-abort",
+        profile: "size-abort",
+        setting: "`panic = \"abort\"`",
+    },
+    Step {
+        rung: "size-strip",
+        profile: "size-strip",
+        setting: "`strip = true`",
+    },
 ];
 
 /// The profile of the last cargo rung, where the no-`core::fmt` guest is measured.
@@ -98,7 +130,10 @@ pub fn ladder_dir(root: &Path) -> PathBuf {
 
 /// Where [`write_book_files`] writes.
 pub fn book_dir(root: &Path) -> PathBuf {
-    root.join("book").join("src").join("generated").join("chapter-3")
+    root.join("book")
+        .join("src")
+        .join("generated")
+        .join("chapter-3")
 }
 
 /// One measured, and run, rung.
@@ -204,9 +239,11 @@ pub fn ladder(root: &Path, toolchain: &Toolchain) -> Result<Ladder> {
     let out_dir = ladder_dir(root);
     // Start empty, so that no module of an earlier run is taken for this one's.
     if out_dir.exists() {
-        std::fs::remove_dir_all(&out_dir).with_context(|| format!("cannot empty {}", out_dir.display()))?;
+        std::fs::remove_dir_all(&out_dir)
+            .with_context(|| format!("cannot empty {}", out_dir.display()))?;
     }
-    std::fs::create_dir_all(&out_dir).with_context(|| format!("cannot create {}", out_dir.display()))?;
+    std::fs::create_dir_all(&out_dir)
+        .with_context(|| format!("cannot create {}", out_dir.display()))?;
     let manifest = root.join("Cargo.toml");
 
     let build = |package: &str, profile: &str| -> Result<PathBuf> {
@@ -219,12 +256,21 @@ pub fn ladder(root: &Path, toolchain: &Toolchain) -> Result<Ladder> {
     };
     let keep = |from: &Path, rung: &str| -> Result<PathBuf> {
         let to = out_dir.join(format!("{rung}.wasm"));
-        std::fs::copy(from, &to).with_context(|| format!("cannot copy {} to {}", from.display(), to.display()))?;
+        std::fs::copy(from, &to)
+            .with_context(|| format!("cannot copy {} to {}", from.display(), to.display()))?;
         Ok(to)
     };
     let mut rungs = Vec::new();
-    let mut add = |name: &str, setting: &str, guest: &str, profile: &str, wasm_opt: bool, wasm: PathBuf| -> Result<()> {
-        let bytes = std::fs::metadata(&wasm).with_context(|| format!("cannot read {}", wasm.display()))?.len();
+    let mut add = |name: &str,
+                   setting: &str,
+                   guest: &str,
+                   profile: &str,
+                   wasm_opt: bool,
+                   wasm: PathBuf|
+     -> Result<()> {
+        let bytes = std::fs::metadata(&wasm)
+            .with_context(|| format!("cannot read {}", wasm.display()))?
+            .len();
         rungs.push(Rung {
             name: name.into(),
             setting: setting.into(),
@@ -240,7 +286,14 @@ pub fn ladder(root: &Path, toolchain: &Toolchain) -> Result<Ladder> {
 
     for step in CARGO_STEPS {
         let built = build(GUEST, step.profile)?;
-        add(step.rung, step.setting, GUEST, step.profile, false, keep(&built, step.rung)?)?;
+        add(
+            step.rung,
+            step.setting,
+            GUEST,
+            step.profile,
+            false,
+            keep(&built, step.rung)?,
+        )?;
     }
     let last_cargo = out_dir.join(format!("{}.wasm", CARGO_STEPS[CARGO_STEPS.len() - 1].rung));
 
@@ -251,24 +304,54 @@ pub fn ladder(root: &Path, toolchain: &Toolchain) -> Result<Ladder> {
     if let WasmOpt::Found { exe, .. } = &wasm_opt {
         let opt = out_dir.join("wasm-opt.wasm");
         run_wasm_opt(exe, &last_cargo, &opt)?;
-        add("wasm-opt", "`wasm-opt -Oz` (Binaryen), after the last profile", GUEST, LAST_PROFILE, true, opt)?;
+        add(
+            "wasm-opt",
+            "`wasm-opt -Oz` (Binaryen), after the last profile",
+            GUEST,
+            LAST_PROFILE,
+            true,
+            opt,
+        )?;
     }
     let no_fmt_setting = format!("no `core::fmt`: `{NO_FMT_GUEST}`, {LAST_PROFILE} profile");
-    add("no-fmt", &no_fmt_setting, NO_FMT_GUEST, LAST_PROFILE, false, no_fmt.clone())?;
+    add(
+        "no-fmt",
+        &no_fmt_setting,
+        NO_FMT_GUEST,
+        LAST_PROFILE,
+        false,
+        no_fmt.clone(),
+    )?;
     if let WasmOpt::Found { exe, .. } = &wasm_opt {
         let opt = out_dir.join("no-fmt-wasm-opt.wasm");
         run_wasm_opt(exe, &no_fmt, &opt)?;
-        add("no-fmt-wasm-opt", "no `core::fmt`, then `wasm-opt -Oz`", NO_FMT_GUEST, LAST_PROFILE, true, opt)?;
+        add(
+            "no-fmt-wasm-opt",
+            "no `core::fmt`, then `wasm-opt -Oz`",
+            NO_FMT_GUEST,
+            LAST_PROFILE,
+            true,
+            opt,
+        )?;
     }
 
     verify(root, &mut rungs)?;
 
-    let largest_of = rungs.iter().find(|r| r.name == LARGEST_OF).context("the ladder has no release rung")?;
-    let bytes = std::fs::read(&largest_of.wasm).with_context(|| format!("cannot read {}", largest_of.wasm.display()))?;
+    let largest_of = rungs
+        .iter()
+        .find(|r| r.name == LARGEST_OF)
+        .context("the ladder has no release rung")?;
+    let bytes = std::fs::read(&largest_of.wasm)
+        .with_context(|| format!("cannot read {}", largest_of.wasm.display()))?;
     let largest = largest_functions(&bytes, LARGEST_COUNT)
         .with_context(|| format!("reading the functions of {}", largest_of.wasm.display()))?;
 
-    Ok(Ladder { toolchain: toolchain.to_string(), wasm_opt, rungs, largest })
+    Ok(Ladder {
+        toolchain: toolchain.to_string(),
+        wasm_opt,
+        rungs,
+        largest,
+    })
 }
 
 /// `cargo xtask size`: the ladder, printed as a table and written for the book.
@@ -276,7 +359,10 @@ pub fn run(root: &Path, toolchain: &Toolchain) -> Result<()> {
     let ladder = ladder(root, toolchain)?;
     println!("{}", text_table(&ladder));
     for path in write_book_files(root, &ladder)? {
-        eprintln!("wrote {}", path.strip_prefix(root).unwrap_or(&path).display());
+        eprintln!(
+            "wrote {}",
+            path.strip_prefix(root).unwrap_or(&path).display()
+        );
     }
     Ok(())
 }
@@ -284,8 +370,12 @@ pub fn run(root: &Path, toolchain: &Toolchain) -> Result<()> {
 /// Run every rung's module with chapter 3's host; fill in each rung's host line.
 fn verify(root: &Path, rungs: &mut [Rung]) -> Result<()> {
     eprintln!("size: running every rung with {HOST}");
-    let exes = cargo::build_hosts(&root.join("Cargo.toml"), &[HOST.to_string()], Messages::Capture)
-        .with_context(|| format!("building {HOST}"))?;
+    let exes = cargo::build_hosts(
+        &root.join("Cargo.toml"),
+        &[HOST.to_string()],
+        Messages::Capture,
+    )
+    .with_context(|| format!("building {HOST}"))?;
     let mut cmd = Command::new(&exes[HOST]);
     cmd.args(rungs.iter().map(|r| &r.wasm)).current_dir(root);
     let out = process::run_captured(cmd, Duration::from_secs(120))?;
@@ -298,8 +388,10 @@ fn verify(root: &Path, rungs: &mut [Rung]) -> Result<()> {
             out.stderr_text().trim_end()
         );
     }
-    let lines: BTreeMap<&str, &str> =
-        stdout.lines().filter_map(|line| Some((line.split_once(": ")?.0, line))).collect();
+    let lines: BTreeMap<&str, &str> = stdout
+        .lines()
+        .filter_map(|line| Some((line.split_once(": ")?.0, line)))
+        .collect();
     for rung in rungs.iter_mut() {
         let file = rung.file_name();
         rung.host_line = lines
@@ -318,7 +410,9 @@ pub fn find_wasm_opt() -> WasmOpt {
             Some(exe) => exe,
             None => {
                 return WasmOpt::Missing {
-                    why: format!("wasm-opt is not on PATH; `{WASM_OPT_INSTALL}` (Debian) installs it"),
+                    why: format!(
+                        "wasm-opt is not on PATH; `{WASM_OPT_INSTALL}` (Debian) installs it"
+                    ),
                 };
             }
         },
@@ -334,25 +428,39 @@ pub fn find_wasm_opt() -> WasmOpt {
     match version {
         Some(version) => WasmOpt::Found { exe, version },
         None => WasmOpt::Missing {
-            why: format!("{} does not run; `{WASM_OPT_INSTALL}` (Debian) installs wasm-opt", exe.display()),
+            why: format!(
+                "{} does not run; `{WASM_OPT_INSTALL}` (Debian) installs wasm-opt",
+                exe.display()
+            ),
         },
     }
 }
 
 fn run_wasm_opt(exe: &Path, input: &Path, output: &Path) -> Result<()> {
-    eprintln!("size: wasm-opt {} {}", WASM_OPT_ARGS.join(" "), input.display());
+    eprintln!(
+        "size: wasm-opt {} {}",
+        WASM_OPT_ARGS.join(" "),
+        input.display()
+    );
     let mut cmd = Command::new(exe);
     cmd.args(WASM_OPT_ARGS).arg(input).arg("-o").arg(output);
     let out = process::run_captured(cmd, Duration::from_secs(300))?;
     if !out.success() {
-        bail!("wasm-opt {} on {}:\n{}", out.ending(), input.display(), out.stderr_text().trim_end());
+        bail!(
+            "wasm-opt {} on {}:\n{}",
+            out.ending(),
+            input.display(),
+            out.stderr_text().trim_end()
+        );
     }
     Ok(())
 }
 
 fn which(program: &str) -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path).map(|dir| dir.join(program)).find(|p| p.is_file())
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(program))
+        .find(|p| p.is_file())
 }
 
 /// The largest functions of a module by the size of their bodies, named from
@@ -382,7 +490,9 @@ pub fn largest_functions(wasm: &[u8], count: usize) -> Result<Functions> {
                 if let KnownCustom::Name(reader) = section.as_known() {
                     for name in reader {
                         // A malformed name section only costs us the names.
-                        let Ok(Name::Function(map)) = name else { continue };
+                        let Ok(Name::Function(map)) = name else {
+                            continue;
+                        };
                         for naming in map.into_iter().flatten() {
                             names.insert(naming.index, demangle(naming.name));
                         }
@@ -397,14 +507,22 @@ pub fn largest_functions(wasm: &[u8], count: usize) -> Result<Functions> {
         .enumerate()
         .map(|(i, &bytes)| {
             let index = imported + i as u32;
-            let name = names.get(&index).cloned().unwrap_or_else(|| format!("function #{index}"));
+            let name = names
+                .get(&index)
+                .cloned()
+                .unwrap_or_else(|| format!("function #{index}"));
             Function { name, bytes }
         })
         .collect();
     let count_all = functions.len();
     functions.sort_by(|a, b| b.bytes.cmp(&a.bytes).then_with(|| a.name.cmp(&b.name)));
     functions.truncate(count);
-    Ok(Functions { module_bytes: wasm.len() as u64, code_bytes, count: count_all, largest: functions })
+    Ok(Functions {
+        module_bytes: wasm.len() as u64,
+        code_bytes,
+        count: count_all,
+        largest: functions,
+    })
 }
 
 /// A Rust symbol demangled, without its hash and crate disambiguators; any
@@ -445,13 +563,30 @@ pub fn text_table(ladder: &Ladder) -> String {
     let rows: Vec<[String; 4]> = ladder
         .rungs
         .iter()
-        .map(|r| [r.name.clone(), r.setting.clone(), thousands(r.bytes), percent(ladder.percent_of_debug(r))])
+        .map(|r| {
+            [
+                r.name.clone(),
+                r.setting.clone(),
+                thousands(r.bytes),
+                percent(ladder.percent_of_debug(r)),
+            ]
+        })
         .collect();
     let header = ["rung", "setting added", "bytes", "of debug"];
-    let width = |col: usize| rows.iter().map(|r| r[col].chars().count()).chain([header[col].len()]).max().unwrap_or(0);
+    let width = |col: usize| {
+        rows.iter()
+            .map(|r| r[col].chars().count())
+            .chain([header[col].len()])
+            .max()
+            .unwrap_or(0)
+    };
     let (w0, w1, w2, w3) = (width(0), width(1), width(2), width(3));
     let mut out = String::new();
-    let _ = writeln!(out, "{:<w0$}  {:<w1$}  {:>w2$}  {:>w3$}", header[0], header[1], header[2], header[3]);
+    let _ = writeln!(
+        out,
+        "{:<w0$}  {:<w1$}  {:>w2$}  {:>w3$}",
+        header[0], header[1], header[2], header[3]
+    );
     for [a, b, c, d] in &rows {
         let _ = writeln!(out, "{a:<w0$}  {b:<w1$}  {c:>w2$}  {d:>w3$}");
     }
@@ -469,7 +604,9 @@ pub fn text_table(ladder: &Ladder) -> String {
 
 /// The ladder as a markdown table, for the book.
 pub fn markdown_table(ladder: &Ladder) -> String {
-    let mut out = String::from("| rung | setting added | bytes | share of the debug build |\n| --- | --- | ---: | ---: |\n");
+    let mut out = String::from(
+        "| rung | setting added | bytes | share of the debug build |\n| --- | --- | ---: | ---: |\n",
+    );
     for rung in &ladder.rungs {
         let setting = md_cell(&rung.setting);
         let _ = writeln!(
@@ -481,7 +618,11 @@ pub fn markdown_table(ladder: &Ladder) -> String {
         );
     }
     if let WasmOpt::Missing { why } = &ladder.wasm_opt {
-        let _ = writeln!(out, "\n**Not measured here: the `wasm-opt` rungs.** {}.", md_cell(why));
+        let _ = writeln!(
+            out,
+            "\n**Not measured here: the `wasm-opt` rungs.** {}.",
+            md_cell(why)
+        );
     }
     out
 }
@@ -513,9 +654,14 @@ pub fn markdown_largest(ladder: &Ladder) -> String {
 
 /// The `wasm-opt` command of the ladder, as a markdown code block.
 pub fn markdown_wasm_opt(ladder: &Ladder) -> String {
-    let command = format!("wasm-opt {} size-strip.wasm -o wasm-opt.wasm", WASM_OPT_ARGS.join(" "));
+    let command = format!(
+        "wasm-opt {} size-strip.wasm -o wasm-opt.wasm",
+        WASM_OPT_ARGS.join(" ")
+    );
     match &ladder.wasm_opt {
-        WasmOpt::Found { version, .. } => format!("```sh\n{command}\n```\n\nMeasured with {version}.\n"),
+        WasmOpt::Found { version, .. } => {
+            format!("```sh\n{command}\n```\n\nMeasured with {version}.\n")
+        }
         WasmOpt::Missing { why } => format!("```sh\n{command}\n```\n\nNot measured here: {why}.\n"),
     }
 }
@@ -545,7 +691,10 @@ pub fn svg_chart(ladder: &Ladder) -> String {
         s,
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="13">"#
     );
-    let _ = writeln!(s, "<title>Size of the guest at each rung of the ladder, in bytes (logarithmic scale)</title>");
+    let _ = writeln!(
+        s,
+        "<title>Size of the guest at each rung of the ladder, in bytes (logarithmic scale)</title>"
+    );
     let _ = writeln!(s, r##"<rect width="100%" height="100%" fill="#ffffff"/>"##);
     let _ = writeln!(
         s,
@@ -578,7 +727,11 @@ pub fn svg_chart(ladder: &Ladder) -> String {
     for (i, rung) in rows.iter().enumerate() {
         let y = top + row_h * i as f64;
         let end = x(rung.bytes as f64);
-        let fill = if rung.guest == NO_FMT_GUEST { "#e07b39" } else { "#3b73b9" };
+        let fill = if rung.guest == NO_FMT_GUEST {
+            "#e07b39"
+        } else {
+            "#3b73b9"
+        };
         let _ = writeln!(
             s,
             r##"<text x="{}" y="{:.1}" text-anchor="end" fill="#222">{}</text>"##,
@@ -596,8 +749,11 @@ pub fn svg_chart(ladder: &Ladder) -> String {
         // The number inside the bar's end when it fits there, else after it.
         let text = thousands(rung.bytes);
         let text_w = 7.5 * text.len() as f64;
-        let (tx, anchor, color) =
-            if end - label_w > text_w + 12.0 { (end - 6.0, "end", "#ffffff") } else { (end + 6.0, "start", "#222") };
+        let (tx, anchor, color) = if end - label_w > text_w + 12.0 {
+            (end - 6.0, "end", "#ffffff")
+        } else {
+            (end + 6.0, "start", "#222")
+        };
         let _ = writeln!(
             s,
             r##"<text x="{tx:.1}" y="{:.1}" text-anchor="{anchor}" fill="{color}">{text}</text>"##,
@@ -638,7 +794,10 @@ fn decade_label(decade: i32) -> &'static str {
 }
 
 fn xml(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 /// Write the book's files into [`book_dir`]; returns their paths.
@@ -688,8 +847,10 @@ mod tests {
 
     #[test]
     fn rust_names_are_demangled_without_hashes() {
-        assert_eq!(demangle("_ZN4core3fmt5write17h0123456789abcdefE"), "core::fmt::write");
+        assert_eq!(
+            demangle("_ZN4core3fmt5write17h0123456789abcdefE"),
+            "core::fmt::write"
+        );
         assert_eq!(demangle("dlmalloc"), "dlmalloc");
     }
-
 }

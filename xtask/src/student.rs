@@ -17,14 +17,23 @@ use crate::report;
 use crate::toolchain::Toolchain;
 
 /// The exercise to work on: the one named, or the first not yet done.
-fn current<'a>(manifest: &'a Manifest, progress: &Progress, id: Option<&str>) -> Result<&'a Exercise> {
+fn current<'a>(
+    manifest: &'a Manifest,
+    progress: &Progress,
+    id: Option<&str>,
+) -> Result<&'a Exercise> {
     if let Some(id) = id {
         return manifest.find(id);
     }
     manifest
         .exercises
         .iter()
-        .find(|e| progress.last_grade.get(&e.id).is_none_or(|g| g.status != Status::Pass))
+        .find(|e| {
+            progress
+                .last_grade
+                .get(&e.id)
+                .is_none_or(|g| g.status != Status::Pass)
+        })
         .context("every exercise is done: well done! (`cargo xtask list` shows them)")
 }
 
@@ -47,9 +56,14 @@ pub fn hint(root: &Path, id: Option<&str>, all: bool) -> Result<()> {
             solution.strip_prefix(root).unwrap_or(&solution).display()
         );
     } else {
-        println!("  (run `cargo xtask hint {}` again for the next hint)", exercise.id);
+        println!(
+            "  (run `cargo xtask hint {}` again for the next hint)",
+            exercise.id
+        );
     }
-    progress.hints_seen.insert(exercise.id.clone(), shown.max(seen));
+    progress
+        .hints_seen
+        .insert(exercise.id.clone(), shown.max(seen));
     progress.save(root);
     Ok(())
 }
@@ -58,7 +72,10 @@ pub fn hint(root: &Path, id: Option<&str>, all: bool) -> Result<()> {
 pub fn list(root: &Path) -> Result<()> {
     let manifest = exercises::load(root)?;
     let progress = Progress::load(root);
-    println!("{:<8} {:<22} {:<8} {:<12} {:<6} title", "chapter", "exercise", "points", "status", "hints");
+    println!(
+        "{:<8} {:<22} {:<8} {:<12} {:<6} title",
+        "chapter", "exercise", "points", "status", "hints"
+    );
     let (mut earned, mut max) = (0, 0);
     for ex in &manifest.exercises {
         let (status, points) = match progress.last_grade.get(&ex.id) {
@@ -69,11 +86,20 @@ pub fn list(root: &Path) -> Result<()> {
         };
         earned += points;
         max += ex.points;
-        let hints = format!("{}/{}", progress.hints_seen.get(&ex.id).copied().unwrap_or(0), ex.hints.len());
+        let hints = format!(
+            "{}/{}",
+            progress.hints_seen.get(&ex.id).copied().unwrap_or(0),
+            ex.hints.len()
+        );
         let pts = format!("{points}/{}", ex.points);
-        println!("{:<8} {:<22} {:<8} {:<12} {:<6} {}", ex.chapter, ex.id, pts, status, hints, ex.title);
+        println!(
+            "{:<8} {:<22} {:<8} {:<12} {:<6} {}",
+            ex.chapter, ex.id, pts, status, hints, ex.title
+        );
     }
-    println!("total: {earned}/{max} points (from the last grading; `cargo xtask check chapter-N` regrades)");
+    println!(
+        "total: {earned}/{max} points (from the last grading; `cargo xtask check chapter-N` regrades)"
+    );
     Ok(())
 }
 
@@ -89,13 +115,18 @@ pub fn reset(root: &Path, id: &str, yes: bool) -> Result<()> {
             .with_context(|| format!("cannot find the starter version of {}", file.display()))?;
         starters.push(starter);
     }
-    let shown: Vec<String> =
-        files.iter().map(|f| f.strip_prefix(root).unwrap_or(f).display().to_string()).collect();
+    let shown: Vec<String> = files
+        .iter()
+        .map(|f| f.strip_prefix(root).unwrap_or(f).display().to_string())
+        .collect();
     if !yes {
         if !std::io::stdin().is_terminal() {
             bail!("`reset` overwrites your work: confirm with `cargo xtask reset {id} --yes`");
         }
-        print!("This puts the starter back in:\n  {}\nand your changes there are lost. Go on? [y/N] ", shown.join("\n  "));
+        print!(
+            "This puts the starter back in:\n  {}\nand your changes there are lost. Go on? [y/N] ",
+            shown.join("\n  ")
+        );
         std::io::stdout().flush()?;
         let mut answer = String::new();
         std::io::stdin().lock().read_line(&mut answer)?;
@@ -105,7 +136,8 @@ pub fn reset(root: &Path, id: &str, yes: bool) -> Result<()> {
         }
     }
     for (file, starter) in files.iter().zip(starters) {
-        std::fs::write(file, starter).with_context(|| format!("cannot write {}", file.display()))?;
+        std::fs::write(file, starter)
+            .with_context(|| format!("cannot write {}", file.display()))?;
     }
     println!("Restored the starter of `{id}`: {}", shown.join(", "));
     Ok(())
@@ -145,7 +177,8 @@ pub fn watch(root: &Path, toolchain: &Toolchain, id: Option<&str>) -> Result<()>
         Ok(w) => Box::new(w),
         Err(_) => {
             let config = notify::Config::default().with_poll_interval(Duration::from_secs(1));
-            let mut w = notify::PollWatcher::new(handler, config).context("cannot watch the exercises")?;
+            let mut w =
+                notify::PollWatcher::new(handler, config).context("cannot watch the exercises")?;
             w.watch(&exercises_dir, notify::RecursiveMode::Recursive)?;
             println!("(file events are not available here; checking for changes every second)");
             Box::new(w)

@@ -40,7 +40,13 @@ use crate::process;
 pub const TARGET: &str = "wasm32-wasip1";
 
 /// The Debian packages that make the build-std route work.
-pub const DEBIAN_PACKAGES: &[&str] = &["rustc-web", "cargo-web", "rust-web-src", "lld-19", "wasi-libc"];
+pub const DEBIAN_PACKAGES: &[&str] = &[
+    "rustc-web",
+    "cargo-web",
+    "rust-web-src",
+    "lld-19",
+    "wasi-libc",
+];
 
 /// How long `rustup target add` may take before we give up on it.
 const RUSTUP_ADD_TIMEOUT: Duration = Duration::from_secs(180);
@@ -70,7 +76,12 @@ impl fmt::Display for Toolchain {
         match &self.route {
             Route::Rustup => write!(f, "rustup's {TARGET} target ({})", self.version),
             Route::BuildStd { .. } => {
-                write!(f, "build-std with {} ({})", self.rustc.display(), self.version)
+                write!(
+                    f,
+                    "build-std with {} ({})",
+                    self.rustc.display(),
+                    self.version
+                )
             }
         }
     }
@@ -135,7 +146,11 @@ pub enum RustupState {
 
 /// Look at every route without changing anything.
 pub fn survey() -> Survey {
-    Survey { rustup: rustup_state(), build_std: build_std(), forced: forced_route() }
+    Survey {
+        rustup: rustup_state(),
+        build_std: build_std(),
+        forced: forced_route(),
+    }
 }
 
 /// The toolchain to build guests with, without installing anything.
@@ -168,13 +183,16 @@ pub fn find_or_install(memo: &Path) -> Result<Toolchain> {
         && matches!(survey.rustup, RustupState::MissingTarget { .. })
         && !failed_recently(memo)
     {
-        eprintln!("note: the {TARGET} target is not installed; running `rustup target add {TARGET}`");
+        eprintln!(
+            "note: the {TARGET} target is not installed; running `rustup target add {TARGET}`"
+        );
         let mut cmd = Command::new("rustup");
         cmd.args(["target", "add", TARGET]);
         let problem = match process::run_inheriting(cmd, RUSTUP_ADD_TIMEOUT) {
             Ok(status) if status.success() => match rustup_state() {
                 RustupState::Ready(toolchain) => return Ok(toolchain),
-                _ => "rustup said it added the target, but its standard library is not there".to_string(),
+                _ => "rustup said it added the target, but its standard library is not there"
+                    .to_string(),
             },
             Ok(status) => format!("`rustup target add {TARGET}` failed ({status})"),
             Err(err) => format!("`rustup target add {TARGET}` did not finish: {err:#}"),
@@ -215,11 +233,16 @@ pub fn find_or_install(memo: &Path) -> Result<Toolchain> {
 fn failed_recently(memo: &Path) -> bool {
     std::fs::metadata(memo)
         .and_then(|m| m.modified())
-        .is_ok_and(|t| t.elapsed().is_ok_and(|age| age < Duration::from_secs(24 * 3600)))
+        .is_ok_and(|t| {
+            t.elapsed()
+                .is_ok_and(|age| age < Duration::from_secs(24 * 3600))
+        })
 }
 
 fn forced_route() -> Option<String> {
-    std::env::var("WORKBOOK_GUEST_ROUTE").ok().filter(|s| !s.is_empty())
+    std::env::var("WORKBOOK_GUEST_ROUTE")
+        .ok()
+        .filter(|s| !s.is_empty())
 }
 
 fn pick(survey: &Survey) -> Option<Toolchain> {
@@ -253,7 +276,9 @@ fn no_toolchain_error(survey: &Survey, tried_installing: bool) -> anyhow::Error 
         && route != "rustup"
         && route != "build-std"
     {
-        msg = format!("WORKBOOK_GUEST_ROUTE is `{route}`; it must be `rustup` or `build-std`.\n{msg}");
+        msg = format!(
+            "WORKBOOK_GUEST_ROUTE is `{route}`; it must be `rustup` or `build-std`.\n{msg}"
+        );
     }
     anyhow::anyhow!(msg)
 }
@@ -284,11 +309,17 @@ fn rustup_state() -> RustupState {
     let Some(version) = rustc_version(&rustc) else {
         return RustupState::Absent;
     };
-    let has_target = output_of(Command::new(&rustc).args(["--print", "target-libdir", "--target", TARGET]))
-        .map(PathBuf::from)
-        .is_some_and(|libdir| dir_has_std(&libdir));
+    let has_target =
+        output_of(Command::new(&rustc).args(["--print", "target-libdir", "--target", TARGET]))
+            .map(PathBuf::from)
+            .is_some_and(|libdir| dir_has_std(&libdir));
     if has_target {
-        RustupState::Ready(Toolchain { route: Route::Rustup, cargo: "cargo".into(), rustc, version })
+        RustupState::Ready(Toolchain {
+            route: Route::Rustup,
+            cargo: "cargo".into(),
+            rustc,
+            version,
+        })
     } else {
         RustupState::MissingTarget { version }
     }
@@ -300,11 +331,17 @@ fn build_std() -> std::result::Result<Toolchain, Vec<String>> {
     let rustc = env_path("WORKBOOK_GUEST_RUSTC").unwrap_or_else(|| "/usr/bin/rustc".into());
     let version = rustc_version(&rustc);
     match &version {
-        None => missing.push(format!("a rustc at {} (Debian: rustc-web)", rustc.display())),
+        None => missing.push(format!(
+            "a rustc at {} (Debian: rustc-web)",
+            rustc.display()
+        )),
         Some(_) => {
             let src = output_of(Command::new(&rustc).args(["--print", "sysroot"]))
                 .map(|sysroot| Path::new(&sysroot).join("lib/rustlib/src/rust/library"));
-            if !src.as_ref().is_some_and(|p| p.join("std/Cargo.toml").is_file()) {
+            if !src
+                .as_ref()
+                .is_some_and(|p| p.join("std/Cargo.toml").is_file())
+            {
                 missing.push(format!(
                     "std's source for {} (Debian: rust-web-src; rustup: rust-src)",
                     rustc.display()
@@ -314,7 +351,10 @@ fn build_std() -> std::result::Result<Toolchain, Vec<String>> {
     }
     let cargo = env_path("WORKBOOK_GUEST_CARGO").unwrap_or_else(|| rustc.with_file_name("cargo"));
     if !cargo.is_file() {
-        missing.push(format!("a cargo at {} (Debian: cargo-web)", cargo.display()));
+        missing.push(format!(
+            "a cargo at {} (Debian: cargo-web)",
+            cargo.display()
+        ));
     }
     let linker = env_path("WORKBOOK_WASM_LD")
         .or_else(|| Some(PathBuf::from("/usr/lib/llvm-19/bin/wasm-ld")).filter(|p| p.is_file()))
@@ -324,7 +364,10 @@ fn build_std() -> std::result::Result<Toolchain, Vec<String>> {
     }
     let wasi_libc = env_path("WORKBOOK_WASI_LIBC").unwrap_or_else(|| "/usr/lib/wasm32-wasi".into());
     if !wasi_libc.join("libc.a").is_file() {
-        missing.push(format!("wasi-libc in {} (Debian: wasi-libc)", wasi_libc.display()));
+        missing.push(format!(
+            "wasi-libc in {} (Debian: wasi-libc)",
+            wasi_libc.display()
+        ));
     }
     match (missing.is_empty(), version, linker) {
         (true, Some(version), Some(linker)) => Ok(Toolchain {
@@ -345,22 +388,29 @@ fn debian_as_root() -> bool {
 
 fn install_debian_packages() -> Result<()> {
     let quiet = |cmd: &mut Command| {
-        cmd.env("DEBIAN_FRONTEND", "noninteractive").stdin(Stdio::null());
+        cmd.env("DEBIAN_FRONTEND", "noninteractive")
+            .stdin(Stdio::null());
     };
     let mut update = Command::new("apt-get");
     update.args(["update", "-q"]);
     quiet(&mut update);
-    let status = process::run_inheriting(update, Duration::from_secs(600)).context("running apt-get update")?;
+    let status = process::run_inheriting(update, Duration::from_secs(600))
+        .context("running apt-get update")?;
     if !status.success() {
         eprintln!("note: `apt-get update` failed ({status}); trying the install anyway");
     }
     let mut install = Command::new("apt-get");
-    install.args(["install", "-y", "-q", "--no-install-recommends"]).args(DEBIAN_PACKAGES);
+    install
+        .args(["install", "-y", "-q", "--no-install-recommends"])
+        .args(DEBIAN_PACKAGES);
     quiet(&mut install);
-    let status =
-        process::run_inheriting(install, Duration::from_secs(1200)).context("running apt-get install")?;
+    let status = process::run_inheriting(install, Duration::from_secs(1200))
+        .context("running apt-get install")?;
     if !status.success() {
-        bail!("`apt-get install {}` failed ({status})", DEBIAN_PACKAGES.join(" "));
+        bail!(
+            "`apt-get install {}` failed ({status})",
+            DEBIAN_PACKAGES.join(" ")
+        );
     }
     Ok(())
 }
@@ -381,16 +431,26 @@ fn rustc_version(rustc: &Path) -> Option<String> {
 
 /// The trimmed stdout of a command that succeeded, or `None`.
 fn output_of(cmd: &mut Command) -> Option<String> {
-    let out = cmd.stdin(Stdio::null()).stderr(Stdio::null()).output().ok()?;
-    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+    let out = cmd
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
 fn env_path(var: &str) -> Option<PathBuf> {
-    std::env::var_os(var).filter(|v| !v.is_empty()).map(PathBuf::from)
+    std::env::var_os(var)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
 }
 
 /// The first executable called `name` on `PATH`.
 pub fn which(name: &str) -> Option<PathBuf> {
     let path: OsString = std::env::var_os("PATH")?;
-    std::env::split_paths(&path).map(|dir| dir.join(name)).find(|p| p.is_file())
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(name))
+        .find(|p| p.is_file())
 }

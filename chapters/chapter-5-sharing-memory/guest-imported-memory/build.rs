@@ -9,7 +9,9 @@
 fn main() {
     // Only when building for WebAssembly: `cargo test --workspace` also builds
     // this crate for the native machine, whose linker knows no such flags.
-    if std::env::var("CARGO_CFG_TARGET_FAMILY").is_ok_and(|family| family.split(',').any(|f| f == "wasm")) {
+    if std::env::var("CARGO_CFG_TARGET_FAMILY")
+        .is_ok_and(|family| family.split(',').any(|f| f == "wasm"))
+    {
         println!("cargo:rustc-link-arg-cdylib=--import-memory");
         println!("cargo:rustc-link-arg-cdylib=--export-memory");
     }

@@ -17,7 +17,10 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 use wasmtime::error::Context;
-use wasmtime::{Config, Engine, Linker, Module, Result, Store, StoreLimits, StoreLimitsBuilder, Val, ValType, bail};
+use wasmtime::{
+    Config, Engine, Linker, Module, Result, Store, StoreLimits, StoreLimitsBuilder, Val, ValType,
+    bail,
+};
 use wasmtime_wasi::WasiCtxBuilder;
 use wasmtime_wasi::p1::{self, WasiP1Ctx};
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
@@ -81,7 +84,9 @@ fn parse(raw: Vec<String>) -> Result<Request> {
         match arg.as_str() {
             "--" if !options_done => options_done = true,
             "--env" if !options_done => {
-                let Some(pair) = iter.next() else { bail!("{usage}") };
+                let Some(pair) = iter.next() else {
+                    bail!("{usage}")
+                };
                 let Some((name, value)) = pair.split_once('=') else {
                     bail!("`--env {pair}` must be NAME=VALUE");
                 };
@@ -95,13 +100,26 @@ fn parse(raw: Vec<String>) -> Result<Request> {
     }
     let args = positional[2..]
         .iter()
-        .map(|a| a.parse::<i64>().with_context(|| format!("the argument `{a}` is not an integer")))
+        .map(|a| {
+            a.parse::<i64>()
+                .with_context(|| format!("the argument `{a}` is not an integer"))
+        })
         .collect::<Result<_>>()?;
-    Ok(Request { wasm: positional[0].clone(), export: positional[1].clone(), args, env })
+    Ok(Request {
+        wasm: positional[0].clone(),
+        export: positional[1].clone(),
+        args,
+        env,
+    })
 }
 
 fn call(request: &Request) -> Result<Outcome> {
-    let Request { wasm, export, args, env } = request;
+    let Request {
+        wasm,
+        export,
+        args,
+        env,
+    } = request;
     let mut config = Config::new();
     config.consume_fuel(true);
     let engine = Engine::new(&config)?;
@@ -109,7 +127,11 @@ fn call(request: &Request) -> Result<Outcome> {
 
     let stdout = MemoryOutputPipe::new(MAX_OUTPUT);
     let stderr = MemoryOutputPipe::new(MAX_OUTPUT);
-    let wasi = WasiCtxBuilder::new().stdout(stdout.clone()).stderr(stderr.clone()).envs(env).build_p1();
+    let wasi = WasiCtxBuilder::new()
+        .stdout(stdout.clone())
+        .stderr(stderr.clone())
+        .envs(env)
+        .build_p1();
     let limits = StoreLimitsBuilder::new().memory_size(MAX_MEMORY).build();
     let mut store = Store::new(&engine, State { wasi, limits });
     store.limiter(|state| &mut state.limits);
@@ -117,7 +139,9 @@ fn call(request: &Request) -> Result<Outcome> {
 
     let mut linker: Linker<State> = Linker::new(&engine);
     p1::add_to_linker_sync(&mut linker, |state| &mut state.wasi)?;
-    let instance = linker.instantiate(&mut store, &module).with_context(|| format!("cannot instantiate {wasm}"))?;
+    let instance = linker
+        .instantiate(&mut store, &module)
+        .with_context(|| format!("cannot instantiate {wasm}"))?;
 
     let finish = |returned, trapped| Outcome {
         returned,
@@ -137,13 +161,19 @@ fn call(request: &Request) -> Result<Outcome> {
     let ty = func.ty(&store);
     let params: Vec<ValType> = ty.params().collect();
     if params.len() != args.len() {
-        bail!("`{export}` takes {} argument(s), the check gives {}", params.len(), args.len());
+        bail!(
+            "`{export}` takes {} argument(s), the check gives {}",
+            params.len(),
+            args.len()
+        );
     }
     let params = params
         .iter()
         .zip(args)
         .map(|(ty, &v)| match ty {
-            ValType::I32 => i32::try_from(v).map(Val::I32).with_context(|| format!("{v} does not fit an i32")),
+            ValType::I32 => i32::try_from(v)
+                .map(Val::I32)
+                .with_context(|| format!("{v} does not fit an i32")),
             ValType::I64 => Ok(Val::I64(v)),
             other => bail!("`{export}` takes a {other}, which the grader cannot pass"),
         })
@@ -156,7 +186,9 @@ fn call(request: &Request) -> Result<Outcome> {
                 .map(|v| match v {
                     Val::I32(x) => Ok(i64::from(*x)),
                     Val::I64(x) => Ok(*x),
-                    other => bail!("`{export}` returned {other:?}, which the grader cannot compare"),
+                    other => {
+                        bail!("`{export}` returned {other:?}, which the grader cannot compare")
+                    }
                 })
                 .collect::<Result<Vec<i64>>>()?;
             Ok(finish(Some(values), None))
@@ -168,7 +200,9 @@ fn call(request: &Request) -> Result<Outcome> {
 /// A trap's message with its wasm backtrace, and a plain word on fuel.
 fn trap_message(err: &wasmtime::Error) -> String {
     if let Some(wasmtime::Trap::OutOfFuel) = err.downcast_ref::<wasmtime::Trap>() {
-        return format!("the guest ran out of fuel after {FUEL} instructions: does it loop forever?\n{err:?}");
+        return format!(
+            "the guest ran out of fuel after {FUEL} instructions: does it loop forever?\n{err:?}"
+        );
     }
     format!("{err:?}")
 }

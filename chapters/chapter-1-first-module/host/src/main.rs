@@ -81,7 +81,10 @@ fn main() -> Result<()> {
     let sum = instance
         .get_typed_func::<(i32, i32), i32>(&mut store, "sum")
         .with_context(|| {
-            format!("`{}` must export `sum` as fn(i32, i32) -> i32", path.display())
+            format!(
+                "`{}` must export `sum` as fn(i32, i32) -> i32",
+                path.display()
+            )
         })?;
 
     // Calling into the guest returns an error if the guest traps.

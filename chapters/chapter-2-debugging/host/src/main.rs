@@ -25,7 +25,9 @@
 use std::path::PathBuf;
 
 use wasmtime::error::Context;
-use wasmtime::{Config, Engine, Linker, Module, OptLevel, Result, Store, WasmBacktraceDetails, bail};
+use wasmtime::{
+    Config, Engine, Linker, Module, OptLevel, Result, Store, WasmBacktraceDetails, bail,
+};
 use wasmtime_wasi::WasiCtxBuilder;
 use wasmtime_wasi::p1::{self, WasiP1Ctx};
 // ANCHOR_END: imports
@@ -107,7 +109,10 @@ fn main() -> Result<()> {
     let sum = instance
         .get_typed_func::<(i32, i32), i32>(&mut store, "sum")
         .with_context(|| {
-            format!("`{}` must export `sum` as fn(i32, i32) -> i32", path.display())
+            format!(
+                "`{}` must export `sum` as fn(i32, i32) -> i32",
+                path.display()
+            )
         })?;
     let answer = sum
         .call(&mut store, (5, 4))
@@ -122,7 +127,10 @@ fn main() -> Result<()> {
     let divide = instance
         .get_typed_func::<(i32, i32), i32>(&mut store, "divide")
         .with_context(|| {
-            format!("`{}` must export `divide` as fn(i32, i32) -> i32", path.display())
+            format!(
+                "`{}` must export `divide` as fn(i32, i32) -> i32",
+                path.display()
+            )
         })?;
     let divisor = if panic { 0 } else { 3 };
     let quotient = divide

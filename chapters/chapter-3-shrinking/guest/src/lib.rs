@@ -40,7 +40,10 @@ const STDOUT: u32 = 1;
 /// so keep going until it is all out or WASI reports an error.
 fn write_all(mut bytes: &[u8]) {
     while !bytes.is_empty() {
-        let iov = Ciovec { buf: bytes.as_ptr(), buf_len: bytes.len() };
+        let iov = Ciovec {
+            buf: bytes.as_ptr(),
+            buf_len: bytes.len(),
+        };
         let mut written = 0;
         // SAFETY: `iov` points to `bytes`, which lives across the call, and
         // `written` is a valid place for the host to store the count.

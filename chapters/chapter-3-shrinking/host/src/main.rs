@@ -30,8 +30,14 @@ const MAX_OUTPUT: usize = 64 * 1024;
 /// 1's and this chapter's. The paths are made from this crate's folder at
 /// compile time, so the host finds them from any directory.
 const DEFAULT_GUESTS: [&str; 2] = [
-    concat!(env!("CARGO_MANIFEST_DIR"), "/../../../target/wasm/wasm32-wasip1/debug/chapter_1_guest.wasm"),
-    concat!(env!("CARGO_MANIFEST_DIR"), "/../../../target/wasm/wasm32-wasip1/debug/chapter_3_guest.wasm"),
+    concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../target/wasm/wasm32-wasip1/debug/chapter_1_guest.wasm"
+    ),
+    concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../target/wasm/wasm32-wasip1/debug/chapter_3_guest.wasm"
+    ),
 ];
 
 fn main() -> Result<()> {
@@ -77,7 +83,10 @@ fn main() -> Result<()> {
             misbehaved.join("\n")
         );
     }
-    println!("all {} module(s) printed {EXPECTED_LINE:?} and returned {EXPECTED_ANSWER}", paths.len());
+    println!(
+        "all {} module(s) printed {EXPECTED_LINE:?} and returned {EXPECTED_ANSWER}",
+        paths.len()
+    );
     Ok(())
     // ANCHOR_END: verdict
 }
@@ -99,15 +108,22 @@ fn run_sum(engine: &Engine, path: &Path) -> Result<Ran> {
     // error message should it panic.
     let stdout = MemoryOutputPipe::new(MAX_OUTPUT);
     let stderr = MemoryOutputPipe::new(MAX_OUTPUT);
-    let wasi = WasiCtxBuilder::new().stdout(stdout.clone()).stderr(stderr.clone()).build_p1();
+    let wasi = WasiCtxBuilder::new()
+        .stdout(stdout.clone())
+        .stderr(stderr.clone())
+        .build_p1();
     let mut store = Store::new(engine, wasi);
     let mut linker: Linker<WasiP1Ctx> = Linker::new(engine);
     p1::add_to_linker_sync(&mut linker, |wasi| wasi)?;
 
-    let instance = linker.instantiate(&mut store, &module).context("cannot instantiate it")?;
+    let instance = linker
+        .instantiate(&mut store, &module)
+        .context("cannot instantiate it")?;
     // Chapter 1's guest exports `_initialize`; the no-std guest has nothing to set up.
     if let Ok(initialize) = instance.get_typed_func::<(), ()>(&mut store, "_initialize") {
-        initialize.call(&mut store, ()).context("its `_initialize` trapped")?;
+        initialize
+            .call(&mut store, ())
+            .context("its `_initialize` trapped")?;
     }
     let sum = instance
         .get_typed_func::<(i32, i32), i32>(&mut store, "sum")
@@ -125,5 +141,8 @@ fn run_sum(engine: &Engine, path: &Path) -> Result<Ran> {
 
 /// The file name alone: the same on every machine, whatever the folder.
 fn file_name(path: &Path) -> String {
-    path.file_name().unwrap_or(path.as_os_str()).to_string_lossy().into_owned()
+    path.file_name()
+        .unwrap_or(path.as_os_str())
+        .to_string_lossy()
+        .into_owned()
 }

@@ -58,7 +58,9 @@ pub extern "C" fn script() {
         let health_now = health(id);
         if health_now < 20 {
             set_health(id, health_now + 10);
-            log(&format!("entity {id} is weak ({health_now} health), heal it by 10"));
+            log(&format!(
+                "entity {id} is weak ({health_now} health), heal it by 10"
+            ));
         }
     }
 }

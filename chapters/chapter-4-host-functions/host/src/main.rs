@@ -66,7 +66,10 @@ impl Game {
 fn print_world(when: &str, entities: &[Entity]) {
     println!("From host: the world {when}:");
     for (id, e) in entities.iter().enumerate() {
-        println!("From host:   {id} {:<7} health {:>3}  at ({}, {})", e.name, e.health, e.x, e.y);
+        println!(
+            "From host:   {id} {:<7} health {:>3}  at ({}, {})",
+            e.name, e.health, e.x, e.y
+        );
     }
 }
 // ANCHOR_END: print_world
@@ -76,7 +79,9 @@ fn main() -> Result<()> {
     // The first argument, if there is one, is the module to run; the second,
     // the export to call.
     let mut args = std::env::args_os().skip(1);
-    let path = args.next().map_or_else(|| PathBuf::from(DEFAULT_GUEST), PathBuf::from);
+    let path = args
+        .next()
+        .map_or_else(|| PathBuf::from(DEFAULT_GUEST), PathBuf::from);
     let entry = match args.next() {
         Some(arg) => arg
             .into_string()
@@ -172,9 +177,24 @@ fn main() -> Result<()> {
     let game = Game {
         wasi: WasiCtxBuilder::new().inherit_stdio().build_p1(),
         entities: vec![
-            Entity { name: "knight", health: 100, x: 0, y: 0 },
-            Entity { name: "goblin", health: 30, x: 5, y: 2 },
-            Entity { name: "slime", health: 8, x: -3, y: 4 },
+            Entity {
+                name: "knight",
+                health: 100,
+                x: 0,
+                y: 0,
+            },
+            Entity {
+                name: "goblin",
+                health: 30,
+                x: 5,
+                y: 2,
+            },
+            Entity {
+                name: "slime",
+                health: 8,
+                x: -3,
+                y: 4,
+            },
         ],
     };
     let mut store = Store::new(&engine, game);

@@ -43,8 +43,8 @@ use std::path::Path;
 
 use wasmtime::error::Context;
 use wasmtime::{
-    AsContext, AsContextMut, Config, Engine, ExternType, Instance, Linker, Memory, MemoryType, Module, Result,
-    Store, TypedFunc, bail,
+    AsContext, AsContextMut, Config, Engine, ExternType, Instance, Linker, Memory, MemoryType,
+    Module, Result, Store, TypedFunc, bail,
 };
 use wasmtime_wasi::WasiCtxBuilder;
 use wasmtime_wasi::p1::{self, WasiP1Ctx};
@@ -62,7 +62,9 @@ pub fn engine() -> Result<Engine> {
     // We reserve nothing beyond what the memory holds: every growth then moves
     // the memory to a new place in the host's address space, and the danger
     // of holding on to a view of it is plain to see.
-    config.memory_reservation(0).memory_reservation_for_growth(0);
+    config
+        .memory_reservation(0)
+        .memory_reservation_for_growth(0);
     Engine::new(&config)
 }
 // ANCHOR_END: engine
@@ -73,7 +75,9 @@ pub fn engine() -> Result<Engine> {
 pub fn check_range(size: usize, what: &str, offset: u32, len: u32) -> Result<()> {
     // In u64, `offset + len` cannot overflow, whatever the guest sent.
     if u64::from(offset) + u64::from(len) > size as u64 {
-        bail!("{what}: {len} bytes at offset {offset} lie outside the guest's memory of {size} bytes");
+        bail!(
+            "{what}: {len} bytes at offset {offset} lie outside the guest's memory of {size} bytes"
+        );
     }
     Ok(())
 }
@@ -81,7 +85,13 @@ pub fn check_range(size: usize, what: &str, offset: u32, len: u32) -> Result<()>
 
 // ANCHOR: read_write
 /// Copy `len` bytes at `offset` out of guest memory.
-pub fn read_bytes(store: impl AsContext, memory: Memory, what: &str, offset: u32, len: u32) -> Result<Vec<u8>> {
+pub fn read_bytes(
+    store: impl AsContext,
+    memory: Memory,
+    what: &str,
+    offset: u32,
+    len: u32,
+) -> Result<Vec<u8>> {
     let store = store.as_context();
     // Check first, to say which bytes were wrong (`Memory::read` checks too,
     // but its error only says that the access was out of bounds). Checking
@@ -95,10 +105,19 @@ pub fn read_bytes(store: impl AsContext, memory: Memory, what: &str, offset: u32
 }
 
 /// Copy `bytes` into guest memory at `offset`.
-pub fn write_bytes(mut store: impl AsContextMut, memory: Memory, what: &str, offset: u32, bytes: &[u8]) -> Result<()> {
-    let len = u32::try_from(bytes.len())
-        .ok()
-        .with_context(|| format!("{what}: {} bytes do not fit in a 32-bit memory", bytes.len()))?;
+pub fn write_bytes(
+    mut store: impl AsContextMut,
+    memory: Memory,
+    what: &str,
+    offset: u32,
+    bytes: &[u8],
+) -> Result<()> {
+    let len = u32::try_from(bytes.len()).ok().with_context(|| {
+        format!(
+            "{what}: {} bytes do not fit in a 32-bit memory",
+            bytes.len()
+        )
+    })?;
     check_range(memory.data_size(&store), what, offset, len)?;
     memory
         .write(&mut store, offset as usize, bytes)
@@ -140,7 +159,8 @@ fn new_store(engine: &Engine, inherit_stdio: bool) -> Store<WasiP1Ctx> {
 }
 
 fn load_module(engine: &Engine, path: &Path) -> Result<Module> {
-    Module::from_file(engine, path).with_context(|| format!("cannot load the guest module `{}`", path.display()))
+    Module::from_file(engine, path)
+        .with_context(|| format!("cannot load the guest module `{}`", path.display()))
 }
 
 fn linker(engine: &Engine) -> Result<Linker<WasiP1Ctx>> {
@@ -150,7 +170,11 @@ fn linker(engine: &Engine) -> Result<Linker<WasiP1Ctx>> {
 }
 
 /// Part 1: instantiate a guest that has a memory of its own, and export it.
-pub fn instantiate(engine: &Engine, path: &Path, inherit_stdio: bool) -> Result<(Store<WasiP1Ctx>, Guest)> {
+pub fn instantiate(
+    engine: &Engine,
+    path: &Path,
+    inherit_stdio: bool,
+) -> Result<(Store<WasiP1Ctx>, Guest)> {
     let module = load_module(engine, path)?;
     let mut store = new_store(engine, inherit_stdio);
     let instance = linker(engine)?
@@ -181,14 +205,23 @@ pub fn instantiate_with_host_memory(
     // The module says which memory it imports (wasm-ld names it `env::memory`)
     // and how many pages it needs at least: its data and its stack live there.
     let Some((module_name, name, wanted)) = module.imports().find_map(|import| match import.ty() {
-        ExternType::Memory(ty) => Some((import.module().to_string(), import.name().to_string(), ty)),
+        ExternType::Memory(ty) => {
+            Some((import.module().to_string(), import.name().to_string(), ty))
+        }
         _ => None,
     }) else {
-        bail!("`{}` imports no memory: was it linked with `--import-memory`?", path.display());
+        bail!(
+            "`{}` imports no memory: was it linked with `--import-memory`?",
+            path.display()
+        );
     };
-    let minimum = u32::try_from(wanted.minimum())
-        .ok()
-        .with_context(|| format!("`{}` asks for a memory of {} pages", path.display(), wanted.minimum()))?;
+    let minimum = u32::try_from(wanted.minimum()).ok().with_context(|| {
+        format!(
+            "`{}` asks for a memory of {} pages",
+            path.display(),
+            wanted.minimum()
+        )
+    })?;
 
     // The memory belongs to the store, like everything of a running guest,
     // and the host chooses its limits: here, a maximum size.
@@ -210,12 +243,17 @@ pub fn instantiate_with_host_memory(
 impl Guest {
     // ANCHOR: guest_new
     /// Run the guest's `_initialize`, if any, and look up its exports.
-    fn new(mut store: impl AsContextMut, instance: &Instance, memory: Memory, path: &Path) -> Result<Guest> {
+    fn new(
+        mut store: impl AsContextMut,
+        instance: &Instance,
+        memory: Memory,
+        path: &Path,
+    ) -> Result<Guest> {
         let mut store = store.as_context_mut();
         if let Ok(initialize) = instance.get_typed_func::<(), ()>(&mut store, "_initialize") {
-            initialize
-                .call(&mut store, ())
-                .with_context(|| format!("the guest `{}` trapped in `_initialize`", path.display()))?;
+            initialize.call(&mut store, ()).with_context(|| {
+                format!("the guest `{}` trapped in `_initialize`", path.display())
+            })?;
         }
         let shown = path.display();
         Ok(Guest {
@@ -228,10 +266,14 @@ impl Guest {
                 .with_context(|| format!("`{shown}` must export `dealloc` as fn(i32, i32)"))?,
             greet: instance
                 .get_typed_func(&mut store, "greet")
-                .with_context(|| format!("`{shown}` must export `greet` as fn(i32, i32, i32) -> i32"))?,
+                .with_context(|| {
+                    format!("`{shown}` must export `greet` as fn(i32, i32, i32) -> i32")
+                })?,
             reverse: instance
                 .get_typed_func(&mut store, "reverse")
-                .with_context(|| format!("`{shown}` must export `reverse` as fn(i32, i32) -> i64"))?,
+                .with_context(|| {
+                    format!("`{shown}` must export `reverse` as fn(i32, i32) -> i64")
+                })?,
             broken_answer: instance
                 .get_typed_func(&mut store, "broken_answer")
                 .with_context(|| format!("`{shown}` must export `broken_answer` as fn() -> i64"))?,
@@ -242,7 +284,10 @@ impl Guest {
     // ANCHOR: alloc
     /// Ask the guest for `len` bytes of its memory.
     pub fn alloc(&self, mut store: impl AsContextMut, len: u32) -> Result<u32> {
-        let ptr = self.alloc.call(&mut store, len).context("the guest trapped in `alloc`")?;
+        let ptr = self
+            .alloc
+            .call(&mut store, len)
+            .context("the guest trapped in `alloc`")?;
         if ptr == 0 {
             bail!("the guest could not allocate {len} bytes: its `alloc` returned 0");
         }
@@ -251,14 +296,24 @@ impl Guest {
 
     /// Give a block back to the guest's allocator.
     pub fn dealloc(&self, mut store: impl AsContextMut, ptr: u32, len: u32) -> Result<()> {
-        self.dealloc.call(&mut store, (ptr, len)).context("the guest trapped in `dealloc`")
+        self.dealloc
+            .call(&mut store, (ptr, len))
+            .context("the guest trapped in `dealloc`")
     }
 
     /// Copy `bytes` into a new block of guest memory; returns (pointer, length).
-    pub fn pass(&self, mut store: impl AsContextMut, what: &str, bytes: &[u8]) -> Result<(u32, u32)> {
-        let len = u32::try_from(bytes.len())
-            .ok()
-            .with_context(|| format!("{what}: {} bytes do not fit in a 32-bit memory", bytes.len()))?;
+    pub fn pass(
+        &self,
+        mut store: impl AsContextMut,
+        what: &str,
+        bytes: &[u8],
+    ) -> Result<(u32, u32)> {
+        let len = u32::try_from(bytes.len()).ok().with_context(|| {
+            format!(
+                "{what}: {} bytes do not fit in a 32-bit memory",
+                bytes.len()
+            )
+        })?;
         let ptr = self.alloc(&mut store, len)?;
         // The pointer comes from the guest: `write_bytes` checks it.
         write_bytes(&mut store, self.memory, what, ptr, bytes)?;
@@ -315,12 +370,26 @@ impl Guest {
         self.call_reverse(store, bytes, false)
     }
 
-    fn call_reverse(&self, mut store: impl AsContextMut, bytes: &[u8], free_answer: bool) -> Result<Vec<u8>> {
+    fn call_reverse(
+        &self,
+        mut store: impl AsContextMut,
+        bytes: &[u8],
+        free_answer: bool,
+    ) -> Result<Vec<u8>> {
         let (ptr, len) = self.pass(&mut store, "the bytes to reverse", bytes)?;
-        let packed = self.reverse.call(&mut store, (ptr, len)).context("the guest trapped in `reverse`")?;
+        let packed = self
+            .reverse
+            .call(&mut store, (ptr, len))
+            .context("the guest trapped in `reverse`")?;
         self.dealloc(&mut store, ptr, len)?;
         let (answer_ptr, answer_len) = unpack(packed);
-        let answer = read_bytes(&store, self.memory, "the answer of `reverse`", answer_ptr, answer_len)?;
+        let answer = read_bytes(
+            &store,
+            self.memory,
+            "the answer of `reverse`",
+            answer_ptr,
+            answer_len,
+        )?;
         if free_answer {
             self.dealloc(&mut store, answer_ptr, answer_len)?;
         }
@@ -331,9 +400,18 @@ impl Guest {
     // ANCHOR: broken_answer
     /// Call the guest's `broken_answer` and try to read what it points at.
     pub fn broken_answer(&self, mut store: impl AsContextMut) -> Result<Answer> {
-        let packed = self.broken_answer.call(&mut store, ()).context("the guest trapped in `broken_answer`")?;
+        let packed = self
+            .broken_answer
+            .call(&mut store, ())
+            .context("the guest trapped in `broken_answer`")?;
         let (ptr, len) = unpack(packed);
-        let bytes = read_bytes(&store, self.memory, "the answer of `broken_answer`", ptr, len);
+        let bytes = read_bytes(
+            &store,
+            self.memory,
+            "the answer of `broken_answer`",
+            ptr,
+            len,
+        );
         Ok(Answer { ptr, len, bytes })
     }
     // ANCHOR_END: broken_answer

@@ -20,7 +20,9 @@
 // ANCHOR: imports
 use std::path::{Path, PathBuf};
 
-use chapter_5_host::{Answer, Guest, check_range, engine, instantiate, instantiate_with_host_memory};
+use chapter_5_host::{
+    Answer, Guest, check_range, engine, instantiate, instantiate_with_host_memory,
+};
 use wasmtime::error::Context;
 use wasmtime::{AsContextMut, Result, bail};
 // ANCHOR_END: imports
@@ -57,7 +59,10 @@ fn round_trips(mut store: impl AsContextMut, guest: &Guest, path: &Path) -> Resu
     let reversed = guest
         .reverse(&mut store, "stressed".as_bytes())
         .with_context(|| format!("reversing a string with `{shown}`"))?;
-    println!("From host: reverse(\"stressed\") answered {:?}", String::from_utf8_lossy(&reversed));
+    println!(
+        "From host: reverse(\"stressed\") answered {:?}",
+        String::from_utf8_lossy(&reversed)
+    );
     let reversed = guest
         .reverse(&mut store, &[1, 2, 3, 4, 5])
         .with_context(|| format!("reversing bytes with `{shown}`"))?;
@@ -75,8 +80,13 @@ fn main() -> Result<()> {
     // ANCHOR: args
     // The guests' paths, in this order, if given; otherwise the built ones.
     let mut args = std::env::args_os().skip(1);
-    let path = args.next().map_or_else(|| PathBuf::from(DEFAULT_GUEST), PathBuf::from);
-    let imported_path = args.next().map_or_else(|| PathBuf::from(DEFAULT_IMPORTED_MEMORY_GUEST), PathBuf::from);
+    let path = args
+        .next()
+        .map_or_else(|| PathBuf::from(DEFAULT_GUEST), PathBuf::from);
+    let imported_path = args.next().map_or_else(
+        || PathBuf::from(DEFAULT_IMPORTED_MEMORY_GUEST),
+        PathBuf::from,
+    );
     let shown = path.display();
 
     let engine = engine()?;
@@ -95,7 +105,9 @@ fn main() -> Result<()> {
         .broken_answer(&mut store)
         .with_context(|| format!("calling `broken_answer` of `{shown}`"))?;
     match bytes {
-        Ok(_) => bail!("`{shown}`: the host read {len} bytes at offset {ptr}, which cannot be in any 32-bit memory"),
+        Ok(_) => bail!(
+            "`{shown}`: the host read {len} bytes at offset {ptr}, which cannot be in any 32-bit memory"
+        ),
         Err(_) => println!(
             "From host: broken_answer() points at {len} bytes at offset {ptr}: refused, they lie outside the guest's memory"
         ),
@@ -117,11 +129,16 @@ fn main() -> Result<()> {
         guest.reverse(&mut store, &buffer).with_context(reversing)?;
     }
     let after = memory.size(&store);
-    println!("From host: {CALLS} calls of reverse(1 KiB), each answer given back: memory {}", grew(after - before));
+    println!(
+        "From host: {CALLS} calls of reverse(1 KiB), each answer given back: memory {}",
+        grew(after - before)
+    );
 
     let before = memory.size(&store);
     for _ in 0..CALLS {
-        guest.reverse_and_leak(&mut store, &buffer).with_context(reversing)?;
+        guest
+            .reverse_and_leak(&mut store, &buffer)
+            .with_context(reversing)?;
     }
     let after = memory.size(&store);
     let leaked = CALLS * buffer.len() as u64;
@@ -149,8 +166,14 @@ fn main() -> Result<()> {
 
     let view = memory.data(&store);
     let (new_len, new_address) = (view.len(), view.as_ptr() as usize);
-    println!("From host: asked the guest for 4 MiB: its memory {}", grew((new_len - old_len) as u64));
-    println!("From host: and it moved elsewhere in the host's memory: {}", new_address != old_address);
+    println!(
+        "From host: asked the guest for 4 MiB: its memory {}",
+        grew((new_len - old_len) as u64)
+    );
+    println!(
+        "From host: and it moved elsewhere in the host's memory: {}",
+        new_address != old_address
+    );
     // The old view would be too short to hold the new block, and would point
     // at host memory that Wasmtime has given back: reading through it would be
     // reading freed memory. Checked against the old length, the block is out:
@@ -158,7 +181,8 @@ fn main() -> Result<()> {
         println!("From host: the view taken before the call does not reach the new block");
     }
     // A view taken after the call does:
-    check_range(new_len, "the new block", block, BIG).with_context(|| format!("allocating 4 MiB in `{shown}`"))?;
+    check_range(new_len, "the new block", block, BIG)
+        .with_context(|| format!("allocating 4 MiB in `{shown}`"))?;
     println!("From host: a view taken after the call holds it");
     guest
         .dealloc(&mut store, block, BIG)
@@ -167,14 +191,20 @@ fn main() -> Result<()> {
 
     // ANCHOR: part2
     println!("From host: part 2, a memory the host makes and the guest imports");
-    let (mut store, guest) = instantiate_with_host_memory(&engine, &imported_path, true, MAX_GROWTH)?;
+    let (mut store, guest) =
+        instantiate_with_host_memory(&engine, &imported_path, true, MAX_GROWTH)?;
     round_trips(&mut store, &guest, &imported_path)?;
 
     // The host made the memory, so the host chose how far it may grow. The
     // guest's allocator cannot get 4 MiB: its `alloc` returns 0, and we say so.
     match guest.alloc(&mut store, BIG) {
-        Ok(_) => bail!("`{}`: 4 MiB fit in a memory capped {MAX_GROWTH} pages above its minimum", imported_path.display()),
-        Err(err) => println!("From host: asked for 4 MiB in a memory capped at 1 MiB of growth: {err}"),
+        Ok(_) => bail!(
+            "`{}`: 4 MiB fit in a memory capped {MAX_GROWTH} pages above its minimum",
+            imported_path.display()
+        ),
+        Err(err) => {
+            println!("From host: asked for 4 MiB in a memory capped at 1 MiB of growth: {err}")
+        }
     }
     // ANCHOR_END: part2
 

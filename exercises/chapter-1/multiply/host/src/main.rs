@@ -12,7 +12,8 @@ fn main() -> Result<()> {
     };
 
     let engine = Engine::new(&Config::new())?;
-    let module = Module::from_file(&engine, &path).with_context(|| format!("cannot load `{path}`"))?;
+    let module =
+        Module::from_file(&engine, &path).with_context(|| format!("cannot load `{path}`"))?;
     let mut linker: Linker<WasiP1Ctx> = Linker::new(&engine);
     p1::add_to_linker_sync(&mut linker, |wasi| wasi)?;
     let mut store = Store::new(&engine, WasiCtxBuilder::new().inherit_stdio().build_p1());

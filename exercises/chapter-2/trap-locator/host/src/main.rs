@@ -16,7 +16,9 @@ fn main() -> Result<()> {
     let [_, path, export, n] = args.as_slice() else {
         bail!("{USAGE}");
     };
-    let n = n.parse::<i32>().with_context(|| format!("`{n}` is not a 32-bit integer ({USAGE})"))?;
+    let n = n
+        .parse::<i32>()
+        .with_context(|| format!("`{n}` is not a 32-bit integer ({USAGE})"))?;
 
     // EXERCISE: (1 of 2) the guest's .wasm holds debug info (it is built in
     // debug). Make Wasmtime read it when the guest traps, so that each frame
@@ -24,7 +26,8 @@ fn main() -> Result<()> {
     let config = Config::new();
     let engine = Engine::new(&config)?;
 
-    let module = Module::from_file(&engine, path).with_context(|| format!("cannot load `{path}`"))?;
+    let module =
+        Module::from_file(&engine, path).with_context(|| format!("cannot load `{path}`"))?;
     let mut linker: Linker<WasiP1Ctx> = Linker::new(&engine);
     p1::add_to_linker_sync(&mut linker, |wasi| wasi)?;
     let mut store = Store::new(&engine, WasiCtxBuilder::new().inherit_stdio().build_p1());

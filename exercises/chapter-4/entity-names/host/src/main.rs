@@ -30,34 +30,46 @@ fn main() -> Result<()> {
     let entry = args.get(2).map_or("roll_call", String::as_str);
 
     let engine = Engine::new(&Config::new())?;
-    let module = Module::from_file(&engine, path).with_context(|| format!("cannot load `{path}`"))?;
+    let module =
+        Module::from_file(&engine, path).with_context(|| format!("cannot load `{path}`"))?;
     let mut linker: Linker<Game> = Linker::new(&engine);
     p1::add_to_linker_sync(&mut linker, |game: &mut Game| &mut game.wasi)?;
 
     // `host::log_message(ptr, len)`: print `From WASM: <message>`.
-    linker.func_wrap("host", "log_message", |mut caller: Caller<'_, Game>, ptr: u32, len: u32| -> Result<()> {
-        caller.data_mut().calls += 1;
-        let Some(memory) = caller.get_export("memory").and_then(|e| e.into_memory()) else {
-            bail!("host::log_message: the guest exports no memory named `memory`");
-        };
-        let size = memory.data_size(&caller);
-        if u64::from(ptr) + u64::from(len) > size as u64 {
-            bail!(
-                "host::log_message: the message, {len} bytes at offset {ptr}, \
+    linker.func_wrap(
+        "host",
+        "log_message",
+        |mut caller: Caller<'_, Game>, ptr: u32, len: u32| -> Result<()> {
+            caller.data_mut().calls += 1;
+            let Some(memory) = caller.get_export("memory").and_then(|e| e.into_memory()) else {
+                bail!("host::log_message: the guest exports no memory named `memory`");
+            };
+            let size = memory.data_size(&caller);
+            if u64::from(ptr) + u64::from(len) > size as u64 {
+                bail!(
+                    "host::log_message: the message, {len} bytes at offset {ptr}, \
                  lies outside the guest's memory of {size} bytes"
-            );
-        }
-        let mut bytes = vec![0; len as usize];
-        memory.read(&caller, ptr as usize, &mut bytes).context("host::log_message: cannot read the message")?;
-        let text = String::from_utf8(bytes).context("host::log_message: the message is not valid UTF-8")?;
-        println!("From WASM: {text}");
-        Ok(())
-    })?;
+                );
+            }
+            let mut bytes = vec![0; len as usize];
+            memory
+                .read(&caller, ptr as usize, &mut bytes)
+                .context("host::log_message: cannot read the message")?;
+            let text = String::from_utf8(bytes)
+                .context("host::log_message: the message is not valid UTF-8")?;
+            println!("From WASM: {text}");
+            Ok(())
+        },
+    )?;
     // `host::entity_count() -> u32`: the ids are `0..entity_count()`.
-    linker.func_wrap("host", "entity_count", |mut caller: Caller<'_, Game>| -> u32 {
-        caller.data_mut().calls += 1;
-        caller.data().names.len() as u32
-    })?;
+    linker.func_wrap(
+        "host",
+        "entity_count",
+        |mut caller: Caller<'_, Game>| -> u32 {
+            caller.data_mut().calls += 1;
+            caller.data().names.len() as u32
+        },
+    )?;
 
     // EXERCISE: (1 of 2) define `host::entity_name(id: u32, buf_ptr: u32, buf_len: u32) -> i32`.
     //
@@ -73,7 +85,13 @@ fn main() -> Result<()> {
 
     let game = Game {
         wasi: WasiCtxBuilder::new().inherit_stdio().build_p1(),
-        names: vec!["knight", "Sir Reginald the Unbreakable", "Zoë", "skeleton", "slime"],
+        names: vec![
+            "knight",
+            "Sir Reginald the Unbreakable",
+            "Zoë",
+            "skeleton",
+            "slime",
+        ],
         calls: 0,
     };
     let mut store = Store::new(&engine, game);
@@ -90,6 +108,9 @@ fn main() -> Result<()> {
     script
         .call(&mut store, ())
         .with_context(|| format!("the script `{entry}` of `{path}` failed"))?;
-    println!("From host: the script made {} calls into the host", store.data().calls);
+    println!(
+        "From host: the script made {} calls into the host",
+        store.data().calls
+    );
     Ok(())
 }

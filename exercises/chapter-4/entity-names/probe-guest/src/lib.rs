@@ -20,7 +20,9 @@ fn probe(id: u32, size: usize, lent: usize) {
     // SAFETY: the first `lent` bytes of `buffer` are ours to lend.
     let answer = unsafe { entity_name(id, buffer.as_mut_ptr(), lent) };
     let holds = String::from_utf8_lossy(&buffer);
-    log(&format!("entity_name({id}) into {lent} of {size} bytes answered {answer}; the buffer holds {holds:?}"));
+    log(&format!(
+        "entity_name({id}) into {lent} of {size} bytes answered {answer}; the buffer holds {holds:?}"
+    ));
 }
 
 /// Buffers of every size: too small (nothing may be written), exactly
@@ -38,7 +40,9 @@ pub extern "C" fn sizes() {
 pub extern "C" fn outside() {
     // SAFETY: none: the host must check the range before it writes.
     let answer = unsafe { entity_name(0, (usize::MAX - 15) as *mut u8, 32) };
-    log(&format!("the host wrote outside our memory and answered {answer}"));
+    log(&format!(
+        "the host wrote outside our memory and answered {answer}"
+    ));
 }
 
 /// An id that no entity has.

@@ -41,13 +41,20 @@ impl Game {
         let count = self.entities.len();
         match self.entities.get_mut(id as usize) {
             Some(entity) => Ok(entity),
-            None => bail!("host::{function}: there is no entity {id}; the world has {count} entities"),
+            None => {
+                bail!("host::{function}: there is no entity {id}; the world has {count} entities")
+            }
         }
     }
 }
 
 /// The UTF-8 string of `len` bytes at `ptr` in the memory of the guest that called.
-fn guest_string(caller: &mut Caller<'_, Game>, function: &str, ptr: u32, len: u32) -> Result<String> {
+fn guest_string(
+    caller: &mut Caller<'_, Game>,
+    function: &str,
+    ptr: u32,
+    len: u32,
+) -> Result<String> {
     let Some(memory) = caller.get_export("memory").and_then(|e| e.into_memory()) else {
         bail!("host::{function}: the guest exports no memory named `memory`");
     };
@@ -62,7 +69,8 @@ fn guest_string(caller: &mut Caller<'_, Game>, function: &str, ptr: u32, len: u3
     memory
         .read(&caller, ptr as usize, &mut bytes)
         .with_context(|| format!("host::{function}: cannot read the string"))?;
-    String::from_utf8(bytes).with_context(|| format!("host::{function}: the string is not valid UTF-8"))
+    String::from_utf8(bytes)
+        .with_context(|| format!("host::{function}: the string is not valid UTF-8"))
 }
 
 fn print_world(when: &str, entities: &[Entity]) {
@@ -80,21 +88,30 @@ fn main() -> Result<()> {
     let names = &args[2..];
 
     let engine = Engine::new(&Config::new())?;
-    let module = Module::from_file(&engine, path).with_context(|| format!("cannot load `{path}`"))?;
+    let module =
+        Module::from_file(&engine, path).with_context(|| format!("cannot load `{path}`"))?;
     let mut linker: Linker<Game> = Linker::new(&engine);
     p1::add_to_linker_sync(&mut linker, |game: &mut Game| &mut game.wasi)?;
 
-    linker.func_wrap("host", "log_message", |mut caller: Caller<'_, Game>, ptr: u32, len: u32| -> Result<()> {
-        let text = guest_string(&mut caller, "log_message", ptr, len)?;
-        println!("From WASM: {text}");
-        Ok(())
-    })?;
+    linker.func_wrap(
+        "host",
+        "log_message",
+        |mut caller: Caller<'_, Game>, ptr: u32, len: u32| -> Result<()> {
+            let text = guest_string(&mut caller, "log_message", ptr, len)?;
+            println!("From WASM: {text}");
+            Ok(())
+        },
+    )?;
     linker.func_wrap("host", "entity_count", |caller: Caller<'_, Game>| -> u32 {
         caller.data().entities.len() as u32
     })?;
-    linker.func_wrap("host", "health", |mut caller: Caller<'_, Game>, id: u32| -> Result<i32> {
-        Ok(caller.data_mut().entity("health", id)?.health)
-    })?;
+    linker.func_wrap(
+        "host",
+        "health",
+        |mut caller: Caller<'_, Game>, id: u32| -> Result<i32> {
+            Ok(caller.data_mut().entity("health", id)?.health)
+        },
+    )?;
     linker.func_wrap(
         "host",
         "set_health",
@@ -122,9 +139,18 @@ fn main() -> Result<()> {
     let game = Game {
         wasi: wasi.build_p1(),
         entities: vec![
-            Entity { name: "knight", health: 100 },
-            Entity { name: "goblin", health: 30 },
-            Entity { name: "slime", health: 8 },
+            Entity {
+                name: "knight",
+                health: 100,
+            },
+            Entity {
+                name: "goblin",
+                health: 30,
+            },
+            Entity {
+                name: "slime",
+                health: 8,
+            },
         ],
     };
     let mut store = Store::new(&engine, game);
@@ -139,7 +165,9 @@ fn main() -> Result<()> {
     let script = instance
         .get_typed_func::<(), ()>(&mut store, "script")
         .with_context(|| format!("`{path}` must export `script` as fn()"))?;
-    script.call(&mut store, ()).with_context(|| format!("the script of `{path}` failed"))?;
+    script
+        .call(&mut store, ())
+        .with_context(|| format!("the script of `{path}` failed"))?;
     print_world("after the script", &store.data().entities);
     Ok(())
 }

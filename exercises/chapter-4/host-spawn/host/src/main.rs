@@ -33,7 +33,9 @@ impl Game {
         let count = self.entities.len();
         match self.entities.get_mut(id as usize) {
             Some(entity) => Ok(entity),
-            None => bail!("host::{function}: there is no entity {id}; the world has {count} entities"),
+            None => {
+                bail!("host::{function}: there is no entity {id}; the world has {count} entities")
+            }
         }
     }
 }
@@ -41,7 +43,10 @@ impl Game {
 fn print_world(when: &str, entities: &[Entity]) {
     println!("From host: the world {when}:");
     for (id, e) in entities.iter().enumerate() {
-        println!("From host:   {id} {:<7} health {:>3}  at ({}, {})", e.name, e.health, e.x, e.y);
+        println!(
+            "From host:   {id} {:<7} health {:>3}  at ({}, {})",
+            e.name, e.health, e.x, e.y
+        );
     }
 }
 
@@ -53,33 +58,45 @@ fn main() -> Result<()> {
     let entry = args.get(2).map_or("script", String::as_str);
 
     let engine = Engine::new(&Config::new())?;
-    let module = Module::from_file(&engine, path).with_context(|| format!("cannot load `{path}`"))?;
+    let module =
+        Module::from_file(&engine, path).with_context(|| format!("cannot load `{path}`"))?;
     let mut linker: Linker<Game> = Linker::new(&engine);
     p1::add_to_linker_sync(&mut linker, |game: &mut Game| &mut game.wasi)?;
 
-    linker.func_wrap("host", "log_message", |mut caller: Caller<'_, Game>, ptr: u32, len: u32| -> Result<()> {
-        let Some(memory) = caller.get_export("memory").and_then(|e| e.into_memory()) else {
-            bail!("host::log_message: the guest exports no memory named `memory`");
-        };
-        let size = memory.data_size(&caller);
-        if u64::from(ptr) + u64::from(len) > size as u64 {
-            bail!(
-                "host::log_message: the message, {len} bytes at offset {ptr}, \
+    linker.func_wrap(
+        "host",
+        "log_message",
+        |mut caller: Caller<'_, Game>, ptr: u32, len: u32| -> Result<()> {
+            let Some(memory) = caller.get_export("memory").and_then(|e| e.into_memory()) else {
+                bail!("host::log_message: the guest exports no memory named `memory`");
+            };
+            let size = memory.data_size(&caller);
+            if u64::from(ptr) + u64::from(len) > size as u64 {
+                bail!(
+                    "host::log_message: the message, {len} bytes at offset {ptr}, \
                  lies outside the guest's memory of {size} bytes"
-            );
-        }
-        let mut bytes = vec![0; len as usize];
-        memory.read(&caller, ptr as usize, &mut bytes).context("host::log_message: cannot read the message")?;
-        let text = String::from_utf8(bytes).context("host::log_message: the message is not valid UTF-8")?;
-        println!("From WASM: {text}");
-        Ok(())
-    })?;
+                );
+            }
+            let mut bytes = vec![0; len as usize];
+            memory
+                .read(&caller, ptr as usize, &mut bytes)
+                .context("host::log_message: cannot read the message")?;
+            let text = String::from_utf8(bytes)
+                .context("host::log_message: the message is not valid UTF-8")?;
+            println!("From WASM: {text}");
+            Ok(())
+        },
+    )?;
     linker.func_wrap("host", "entity_count", |caller: Caller<'_, Game>| -> u32 {
         caller.data().entities.len() as u32
     })?;
-    linker.func_wrap("host", "health", |mut caller: Caller<'_, Game>, id: u32| -> Result<i32> {
-        Ok(caller.data_mut().entity("health", id)?.health)
-    })?;
+    linker.func_wrap(
+        "host",
+        "health",
+        |mut caller: Caller<'_, Game>, id: u32| -> Result<i32> {
+            Ok(caller.data_mut().entity("health", id)?.health)
+        },
+    )?;
     linker.func_wrap(
         "host",
         "set_health",
@@ -114,9 +131,24 @@ fn main() -> Result<()> {
     let game = Game {
         wasi: WasiCtxBuilder::new().inherit_stdio().build_p1(),
         entities: vec![
-            Entity { name: "knight", health: 100, x: 0, y: 0 },
-            Entity { name: "goblin", health: 30, x: 5, y: 2 },
-            Entity { name: "slime", health: 8, x: -3, y: 4 },
+            Entity {
+                name: "knight",
+                health: 100,
+                x: 0,
+                y: 0,
+            },
+            Entity {
+                name: "goblin",
+                health: 30,
+                x: 5,
+                y: 2,
+            },
+            Entity {
+                name: "slime",
+                health: 8,
+                x: -3,
+                y: 4,
+            },
         ],
     };
     let mut store = Store::new(&engine, game);

@@ -33,7 +33,9 @@ pub unsafe extern "C" fn dealloc(ptr: *mut u8, len: usize) {
     if len == 0 || ptr.is_null() {
         return;
     }
-    let Ok(layout) = Layout::array::<u8>(len) else { return };
+    let Ok(layout) = Layout::array::<u8>(len) else {
+        return;
+    };
     // SAFETY: by this function's contract, the block was allocated with this layout.
     unsafe { std::alloc::dealloc(ptr, layout) }
 }

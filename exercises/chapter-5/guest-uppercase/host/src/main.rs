@@ -41,7 +41,14 @@ impl Input {
         match self {
             Input::Text(text) => format!("{text:?}"),
             Input::Bytes(bytes) => {
-                format!("<{}>", bytes.iter().map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(" "))
+                format!(
+                    "<{}>",
+                    bytes
+                        .iter()
+                        .map(|b| format!("{b:02x}"))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                )
             }
         }
     }
@@ -55,13 +62,18 @@ fn inputs(args: &[String]) -> Result<Vec<Input>> {
             inputs.push(Input::Text(arg.clone()));
             continue;
         }
-        let Some(hex) = args.next() else { bail!("`--hex` needs bytes in hex ({USAGE})") };
+        let Some(hex) = args.next() else {
+            bail!("`--hex` needs bytes in hex ({USAGE})")
+        };
         if hex.len() % 2 != 0 || !hex.is_ascii() {
             bail!("`{hex}` is not bytes in hex: two hex digits a byte");
         }
         let bytes = (0..hex.len())
             .step_by(2)
-            .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).with_context(|| format!("`{hex}` is not bytes in hex")))
+            .map(|i| {
+                u8::from_str_radix(&hex[i..i + 2], 16)
+                    .with_context(|| format!("`{hex}` is not bytes in hex"))
+            })
             .collect::<Result<Vec<u8>>>()?;
         inputs.push(Input::Bytes(bytes));
     }
@@ -72,7 +84,9 @@ fn inputs(args: &[String]) -> Result<Vec<Input>> {
 fn check_range(size: usize, what: &str, offset: u32, len: u32) -> Result<()> {
     // In u64, `offset + len` cannot overflow, whatever the guest sent.
     if u64::from(offset) + u64::from(len) > size as u64 {
-        bail!("{what}: {len} bytes at offset {offset} lie outside the guest's memory of {size} bytes");
+        bail!(
+            "{what}: {len} bytes at offset {offset} lie outside the guest's memory of {size} bytes"
+        );
     }
     Ok(())
 }
@@ -81,16 +95,33 @@ fn check_range(size: usize, what: &str, offset: u32, len: u32) -> Result<()> {
 fn upper(store: &mut Store<WasiP1Ctx>, guest: &Guest, bytes: &[u8]) -> Result<Option<String>> {
     // 1. Room in the guest's memory, filled with the bytes.
     let len = u32::try_from(bytes.len()).context("the input does not fit in a 32-bit memory")?;
-    let ptr = guest.alloc.call(&mut *store, len).context("the guest trapped in `alloc`")?;
+    let ptr = guest
+        .alloc
+        .call(&mut *store, len)
+        .context("the guest trapped in `alloc`")?;
     if ptr == 0 {
         bail!("the guest could not allocate {len} bytes: its `alloc` returned 0");
     }
-    check_range(guest.memory.data_size(&*store), "the block from `alloc`", ptr, len)?;
-    guest.memory.write(&mut *store, ptr as usize, bytes).context("cannot write the input")?;
+    check_range(
+        guest.memory.data_size(&*store),
+        "the block from `alloc`",
+        ptr,
+        len,
+    )?;
+    guest
+        .memory
+        .write(&mut *store, ptr as usize, bytes)
+        .context("cannot write the input")?;
 
     // 2. The call; the input block is ours to give back.
-    let packed = guest.upper.call(&mut *store, (ptr, len)).context("the guest trapped in `upper`")?;
-    guest.dealloc.call(&mut *store, (ptr, len)).context("the guest trapped in `dealloc`")?;
+    let packed = guest
+        .upper
+        .call(&mut *store, (ptr, len))
+        .context("the guest trapped in `upper`")?;
+    guest
+        .dealloc
+        .call(&mut *store, (ptr, len))
+        .context("the guest trapped in `dealloc`")?;
     if packed == 0 {
         return Ok(None);
     }
@@ -98,11 +129,24 @@ fn upper(store: &mut Store<WasiP1Ctx>, guest: &Guest, bytes: &[u8]) -> Result<Op
     // 3. The answer: a pointer in the high half, a length in the low half.
     //    Numbers from the guest: check them, read, and give the block back.
     let (answer_ptr, answer_len) = ((packed >> 32) as u32, packed as u32);
-    check_range(guest.memory.data_size(&*store), "the answer of `upper`", answer_ptr, answer_len)?;
+    check_range(
+        guest.memory.data_size(&*store),
+        "the answer of `upper`",
+        answer_ptr,
+        answer_len,
+    )?;
     let mut answer = vec![0; answer_len as usize];
-    guest.memory.read(&*store, answer_ptr as usize, &mut answer).context("cannot read the answer")?;
-    guest.dealloc.call(&mut *store, (answer_ptr, answer_len)).context("the guest trapped in `dealloc`")?;
-    String::from_utf8(answer).map(Some).context("the answer of `upper` is not UTF-8")
+    guest
+        .memory
+        .read(&*store, answer_ptr as usize, &mut answer)
+        .context("cannot read the answer")?;
+    guest
+        .dealloc
+        .call(&mut *store, (answer_ptr, answer_len))
+        .context("the guest trapped in `dealloc`")?;
+    String::from_utf8(answer)
+        .map(Some)
+        .context("the answer of `upper` is not UTF-8")
 }
 
 fn main() -> Result<()> {
@@ -113,7 +157,8 @@ fn main() -> Result<()> {
     let inputs = inputs(&args[2..])?;
 
     let engine = Engine::new(&Config::new())?;
-    let module = Module::from_file(&engine, path).with_context(|| format!("cannot load `{path}`"))?;
+    let module =
+        Module::from_file(&engine, path).with_context(|| format!("cannot load `{path}`"))?;
     let mut linker: Linker<WasiP1Ctx> = Linker::new(&engine);
     p1::add_to_linker_sync(&mut linker, |wasi| wasi)?;
     let mut store = Store::new(&engine, WasiCtxBuilder::new().inherit_stdio().build_p1());
@@ -121,12 +166,15 @@ fn main() -> Result<()> {
     if let Ok(initialize) = instance.get_typed_func::<(), ()>(&mut store, "_initialize") {
         initialize.call(&mut store, ())?;
     }
-    let export = |name: &str, signature: &str| format!("`{path}` must export `{name}` as {signature}");
+    let export =
+        |name: &str, signature: &str| format!("`{path}` must export `{name}` as {signature}");
     let guest = Guest {
         memory: instance
             .get_memory(&mut store, "memory")
             .with_context(|| format!("`{path}` exports no memory named `memory`"))?,
-        alloc: instance.get_typed_func(&mut store, "alloc").with_context(|| export("alloc", "fn(i32) -> i32"))?,
+        alloc: instance
+            .get_typed_func(&mut store, "alloc")
+            .with_context(|| export("alloc", "fn(i32) -> i32"))?,
         dealloc: instance
             .get_typed_func(&mut store, "dealloc")
             .with_context(|| export("dealloc", "fn(i32, i32)"))?,
@@ -141,12 +189,17 @@ fn main() -> Result<()> {
     let before = guest.live_bytes.call(&mut store, ())?;
     for input in &inputs {
         let shown = input.shown();
-        match upper(&mut store, &guest, input.bytes()).with_context(|| format!("calling upper({shown})"))? {
+        match upper(&mut store, &guest, input.bytes())
+            .with_context(|| format!("calling upper({shown})"))?
+        {
             Some(answer) => println!("From host: upper({shown}) = {answer:?}"),
             None => println!("From host: upper({shown}) refused: the bytes are not UTF-8"),
         }
     }
     let after = guest.live_bytes.call(&mut store, ())?;
-    println!("From host: bytes the guest still holds from these calls: {}", i64::from(after) - i64::from(before));
+    println!(
+        "From host: bytes the guest still holds from these calls: {}",
+        i64::from(after) - i64::from(before)
+    );
     Ok(())
 }

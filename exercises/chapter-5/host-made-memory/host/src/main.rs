@@ -40,10 +40,13 @@ fn main() -> Result<()> {
     let [_, path, pages] = args.as_slice() else {
         bail!("{USAGE}");
     };
-    let growth = pages.parse::<u32>().with_context(|| format!("`{pages}` is not a number of pages ({USAGE})"))?;
+    let growth = pages
+        .parse::<u32>()
+        .with_context(|| format!("`{pages}` is not a number of pages ({USAGE})"))?;
 
     let engine = Engine::new(&Config::new())?;
-    let module = Module::from_file(&engine, path).with_context(|| format!("cannot load `{path}`"))?;
+    let module =
+        Module::from_file(&engine, path).with_context(|| format!("cannot load `{path}`"))?;
     let mut linker: Linker<WasiP1Ctx> = Linker::new(&engine);
     p1::add_to_linker_sync(&mut linker, |wasi| wasi)?;
     let mut store = Store::new(&engine, WasiCtxBuilder::new().inherit_stdio().build_p1());
@@ -52,7 +55,10 @@ fn main() -> Result<()> {
         .with_context(|| format!("cannot provide the memory of `{path}`"))?;
     let ty = memory.ty(&store);
     match ty.maximum() {
-        Some(maximum) => println!("From host: made a memory that may grow by {} pages", maximum - ty.minimum()),
+        Some(maximum) => println!(
+            "From host: made a memory that may grow by {} pages",
+            maximum - ty.minimum()
+        ),
         None => println!("From host: made a memory with no maximum"),
     }
 
@@ -66,9 +72,14 @@ fn main() -> Result<()> {
         .get_typed_func::<(), u32>(&mut store, "grow_all")
         .with_context(|| format!("`{path}` must export `grow_all` as fn() -> i32"))?;
     let before = memory.size(&store);
-    grow_all.call(&mut store, ()).context("the guest trapped in `grow_all`")?;
+    grow_all
+        .call(&mut store, ())
+        .context("the guest trapped in `grow_all`")?;
     let after = memory.size(&store);
     let full = ty.maximum() == Some(after);
-    println!("From host: the memory the guest grew has {} pages more; it is at its maximum: {full}", after - before);
+    println!(
+        "From host: the memory the guest grew has {} pages more; it is at its maximum: {full}",
+        after - before
+    );
     Ok(())
 }

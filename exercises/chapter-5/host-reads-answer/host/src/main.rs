@@ -50,7 +50,8 @@ fn main() -> Result<()> {
     };
 
     let engine = Engine::new(&Config::new())?;
-    let module = Module::from_file(&engine, path).with_context(|| format!("cannot load `{path}`"))?;
+    let module =
+        Module::from_file(&engine, path).with_context(|| format!("cannot load `{path}`"))?;
     let mut linker: Linker<WasiP1Ctx> = Linker::new(&engine);
     p1::add_to_linker_sync(&mut linker, |wasi| wasi)?;
     let mut store = Store::new(&engine, WasiCtxBuilder::new().inherit_stdio().build_p1());
@@ -58,12 +59,15 @@ fn main() -> Result<()> {
     if let Ok(initialize) = instance.get_typed_func::<(), ()>(&mut store, "_initialize") {
         initialize.call(&mut store, ())?;
     }
-    let export = |name: &str, signature: &str| format!("`{path}` must export `{name}` as {signature}");
+    let export =
+        |name: &str, signature: &str| format!("`{path}` must export `{name}` as {signature}");
     let guest = Guest {
         memory: instance
             .get_memory(&mut store, "memory")
             .with_context(|| format!("`{path}` exports no memory named `memory`"))?,
-        alloc: instance.get_typed_func(&mut store, "alloc").with_context(|| export("alloc", "fn(i32) -> i32"))?,
+        alloc: instance
+            .get_typed_func(&mut store, "alloc")
+            .with_context(|| export("alloc", "fn(i32) -> i32"))?,
         dealloc: instance
             .get_typed_func(&mut store, "dealloc")
             .with_context(|| export("dealloc", "fn(i32, i32)"))?,
@@ -77,10 +81,14 @@ fn main() -> Result<()> {
 
     let before = guest.live_bytes.call(&mut store, ())?;
     for text in &args[2..] {
-        let answer = upper(&mut store, &guest, text).with_context(|| format!("calling upper({text:?})"))?;
+        let answer =
+            upper(&mut store, &guest, text).with_context(|| format!("calling upper({text:?})"))?;
         println!("From host: upper({text:?}) = {answer:?}");
     }
     let after = guest.live_bytes.call(&mut store, ())?;
-    println!("From host: bytes the guest still holds from these calls: {}", i64::from(after) - i64::from(before));
+    println!(
+        "From host: bytes the guest still holds from these calls: {}",
+        i64::from(after) - i64::from(before)
+    );
     Ok(())
 }

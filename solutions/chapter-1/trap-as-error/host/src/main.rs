@@ -15,8 +15,12 @@ fn numbers(args: &[String]) -> Result<(i32, i32)> {
     let [_, _, a, b] = args else {
         bail!("usage: trap-as-error-host <guest.wasm> <a> <b>");
     };
-    let a = a.parse::<i32>().with_context(|| format!("`{a}` is not a 32-bit integer"))?;
-    let b = b.parse::<i32>().with_context(|| format!("`{b}` is not a 32-bit integer"))?;
+    let a = a
+        .parse::<i32>()
+        .with_context(|| format!("`{a}` is not a 32-bit integer"))?;
+    let b = b
+        .parse::<i32>()
+        .with_context(|| format!("`{b}` is not a 32-bit integer"))?;
     Ok((a, b))
 }
 
@@ -28,7 +32,8 @@ fn main() -> Result<()> {
     let (a, b) = numbers(&args)?;
 
     let engine = Engine::new(&Config::new())?;
-    let module = Module::from_file(&engine, path).with_context(|| format!("cannot load `{path}`"))?;
+    let module =
+        Module::from_file(&engine, path).with_context(|| format!("cannot load `{path}`"))?;
     let mut linker: Linker<WasiP1Ctx> = Linker::new(&engine);
     p1::add_to_linker_sync(&mut linker, |wasi| wasi)?;
     let mut store = Store::new(&engine, WasiCtxBuilder::new().inherit_stdio().build_p1());

@@ -6,7 +6,9 @@
 //! commands at the top of guest/src/lib.rs).
 
 use wasmtime::error::Context;
-use wasmtime::{Config, Engine, Linker, Module, OptLevel, Result, Store, WasmBacktraceDetails, bail};
+use wasmtime::{
+    Config, Engine, Linker, Module, OptLevel, Result, Store, WasmBacktraceDetails, bail,
+};
 use wasmtime_wasi::WasiCtxBuilder;
 use wasmtime_wasi::p1::{self, WasiP1Ctx};
 
@@ -17,7 +19,10 @@ fn main() -> Result<()> {
     };
     let numbers = args[2..]
         .iter()
-        .map(|n| n.parse::<i32>().with_context(|| format!("`{n}` is not a 32-bit integer")))
+        .map(|n| {
+            n.parse::<i32>()
+                .with_context(|| format!("`{n}` is not a 32-bit integer"))
+        })
         .collect::<Result<Vec<i32>>>()?;
 
     // Chapter 2's three settings: debug info for the debugger, no
@@ -29,7 +34,8 @@ fn main() -> Result<()> {
     config.wasm_backtrace_details(WasmBacktraceDetails::Enable);
     let engine = Engine::new(&config)?;
 
-    let module = Module::from_file(&engine, path).with_context(|| format!("cannot load `{path}`"))?;
+    let module =
+        Module::from_file(&engine, path).with_context(|| format!("cannot load `{path}`"))?;
     let mut linker: Linker<WasiP1Ctx> = Linker::new(&engine);
     p1::add_to_linker_sync(&mut linker, |wasi| wasi)?;
     let mut store = Store::new(&engine, WasiCtxBuilder::new().inherit_stdio().build_p1());

@@ -5,7 +5,9 @@
 //! the host tell where, in the guest's source, the trap happened.
 
 use wasmtime::error::Context;
-use wasmtime::{Config, Engine, Linker, Module, Result, Store, Trap, WasmBacktrace, WasmBacktraceDetails, bail};
+use wasmtime::{
+    Config, Engine, Linker, Module, Result, Store, Trap, WasmBacktrace, WasmBacktraceDetails, bail,
+};
 use wasmtime_wasi::WasiCtxBuilder;
 use wasmtime_wasi::p1::{self, WasiP1Ctx};
 
@@ -16,7 +18,9 @@ fn main() -> Result<()> {
     let [_, path, export, n] = args.as_slice() else {
         bail!("{USAGE}");
     };
-    let n = n.parse::<i32>().with_context(|| format!("`{n}` is not a 32-bit integer ({USAGE})"))?;
+    let n = n
+        .parse::<i32>()
+        .with_context(|| format!("`{n}` is not a 32-bit integer ({USAGE})"))?;
 
     // EXERCISE: (1 of 2) the guest's .wasm holds debug info (it is built in
     // debug). Make Wasmtime read it when the guest traps, so that each frame
@@ -25,7 +29,8 @@ fn main() -> Result<()> {
     config.wasm_backtrace_details(WasmBacktraceDetails::Enable);
     let engine = Engine::new(&config)?;
 
-    let module = Module::from_file(&engine, path).with_context(|| format!("cannot load `{path}`"))?;
+    let module =
+        Module::from_file(&engine, path).with_context(|| format!("cannot load `{path}`"))?;
     let mut linker: Linker<WasiP1Ctx> = Linker::new(&engine);
     p1::add_to_linker_sync(&mut linker, |wasi| wasi)?;
     let mut store = Store::new(&engine, WasiCtxBuilder::new().inherit_stdio().build_p1());
@@ -83,7 +88,9 @@ fn report_trap(call: &str, err: &wasmtime::Error) {
         return;
     };
     for &(file, line) in locations.iter().filter(|(file, _)| *file == own_file) {
-        let name = std::path::Path::new(file).file_name().map_or(file.into(), |name| name.to_string_lossy());
+        let name = std::path::Path::new(file)
+            .file_name()
+            .map_or(file.into(), |name| name.to_string_lossy());
         println!("From host:   at {name}:{line}");
     }
 }

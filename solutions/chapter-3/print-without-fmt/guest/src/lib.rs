@@ -30,7 +30,10 @@ unsafe extern "C" {
 /// Write all of `bytes` to stdout; a write may take only part of them.
 fn write_all(mut bytes: &[u8]) {
     while !bytes.is_empty() {
-        let iov = Ciovec { buf: bytes.as_ptr(), buf_len: bytes.len() };
+        let iov = Ciovec {
+            buf: bytes.as_ptr(),
+            buf_len: bytes.len(),
+        };
         let mut written = 0;
         // SAFETY: `iov` points to `bytes`, alive across the call, and `written`
         // is a valid place for the count.

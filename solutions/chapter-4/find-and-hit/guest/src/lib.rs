@@ -57,7 +57,9 @@ pub extern "C" fn script() {
         if after == 0 {
             log(&format!("{name} (entity {id}) is defeated"));
         } else {
-            log(&format!("{name} (entity {id}) had {before} health, now {after}"));
+            log(&format!(
+                "{name} (entity {id}) had {before} health, now {after}"
+            ));
         }
     }
 }

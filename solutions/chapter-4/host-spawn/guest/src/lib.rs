@@ -70,5 +70,7 @@ pub extern "C" fn bad_text() {
     let bytes = [0x67, 0x6f, 0x62, 0xff];
     // SAFETY: `bytes` lies in our memory; it just is not text.
     let id = unsafe { spawn(bytes.as_ptr(), bytes.len(), 0, 0) };
-    log(&format!("the host accepted bytes that are not UTF-8 and spawned {id}"));
+    log(&format!(
+        "the host accepted bytes that are not UTF-8 and spawned {id}"
+    ));
 }

@@ -6,7 +6,9 @@
 //! the host reports how far it grew.
 
 use wasmtime::error::Context;
-use wasmtime::{Config, Engine, ExternType, Linker, Memory, MemoryType, Module, Result, Store, bail};
+use wasmtime::{
+    Config, Engine, ExternType, Linker, Memory, MemoryType, Module, Result, Store, bail,
+};
 use wasmtime_wasi::WasiCtxBuilder;
 use wasmtime_wasi::p1::{self, WasiP1Ctx};
 
@@ -32,10 +34,14 @@ fn provide_memory(
     growth: u32,
 ) -> Result<Memory> {
     // 1. What the module imports, and how many pages it needs at least.
-    let Some((import_module, name, wanted)) = module.imports().find_map(|import| match import.ty() {
-        ExternType::Memory(ty) => Some((import.module().to_string(), import.name().to_string(), ty)),
-        _ => None,
-    }) else {
+    let Some((import_module, name, wanted)) =
+        module.imports().find_map(|import| match import.ty() {
+            ExternType::Memory(ty) => {
+                Some((import.module().to_string(), import.name().to_string(), ty))
+            }
+            _ => None,
+        })
+    else {
         bail!("the module imports no memory: was it linked with `--import-memory`?");
     };
 
@@ -47,7 +53,9 @@ fn provide_memory(
         .min(wanted.minimum())
         .max(Some(maximum))
         .build()
-        .with_context(|| format!("a maximum of {maximum} pages is too large for a 32-bit memory"))?;
+        .with_context(|| {
+            format!("a maximum of {maximum} pages is too large for a 32-bit memory")
+        })?;
     let memory = Memory::new(&mut *store, ty).context("cannot make the memory")?;
 
     // 3. Offered under the name the module imports.
@@ -60,10 +68,13 @@ fn main() -> Result<()> {
     let [_, path, pages] = args.as_slice() else {
         bail!("{USAGE}");
     };
-    let growth = pages.parse::<u32>().with_context(|| format!("`{pages}` is not a number of pages ({USAGE})"))?;
+    let growth = pages
+        .parse::<u32>()
+        .with_context(|| format!("`{pages}` is not a number of pages ({USAGE})"))?;
 
     let engine = Engine::new(&Config::new())?;
-    let module = Module::from_file(&engine, path).with_context(|| format!("cannot load `{path}`"))?;
+    let module =
+        Module::from_file(&engine, path).with_context(|| format!("cannot load `{path}`"))?;
     let mut linker: Linker<WasiP1Ctx> = Linker::new(&engine);
     p1::add_to_linker_sync(&mut linker, |wasi| wasi)?;
     let mut store = Store::new(&engine, WasiCtxBuilder::new().inherit_stdio().build_p1());
@@ -72,7 +83,10 @@ fn main() -> Result<()> {
         .with_context(|| format!("cannot provide the memory of `{path}`"))?;
     let ty = memory.ty(&store);
     match ty.maximum() {
-        Some(maximum) => println!("From host: made a memory that may grow by {} pages", maximum - ty.minimum()),
+        Some(maximum) => println!(
+            "From host: made a memory that may grow by {} pages",
+            maximum - ty.minimum()
+        ),
         None => println!("From host: made a memory with no maximum"),
     }
 
@@ -86,9 +100,14 @@ fn main() -> Result<()> {
         .get_typed_func::<(), u32>(&mut store, "grow_all")
         .with_context(|| format!("`{path}` must export `grow_all` as fn() -> i32"))?;
     let before = memory.size(&store);
-    grow_all.call(&mut store, ()).context("the guest trapped in `grow_all`")?;
+    grow_all
+        .call(&mut store, ())
+        .context("the guest trapped in `grow_all`")?;
     let after = memory.size(&store);
     let full = ty.maximum() == Some(after);
-    println!("From host: the memory the guest grew has {} pages more; it is at its maximum: {full}", after - before);
+    println!(
+        "From host: the memory the guest grew has {} pages more; it is at its maximum: {full}",
+        after - before
+    );
     Ok(())
 }

@@ -16,7 +16,11 @@ mod given;
 pub unsafe extern "C" fn upper(ptr: *const u8, len: usize) -> u64 {
     // SAFETY: by this function's contract. (`from_raw_parts` wants a non-null
     // pointer even for 0 bytes, and the host may send anything for those.)
-    let bytes: &[u8] = if len == 0 { &[] } else { unsafe { std::slice::from_raw_parts(ptr, len) } };
+    let bytes: &[u8] = if len == 0 {
+        &[]
+    } else {
+        unsafe { std::slice::from_raw_parts(ptr, len) }
+    };
     let Ok(text) = std::str::from_utf8(bytes) else {
         return 0;
     };

@@ -41,28 +41,56 @@ struct Guest {
 fn upper(store: &mut Store<WasiP1Ctx>, guest: &Guest, text: &str) -> Result<String> {
     // 1. Room in the guest's memory.
     let len = u32::try_from(text.len()).context("the text does not fit in a 32-bit memory")?;
-    let ptr = guest.alloc.call(&mut *store, len).context("the guest trapped in `alloc`")?;
+    let ptr = guest
+        .alloc
+        .call(&mut *store, len)
+        .context("the guest trapped in `alloc`")?;
     if ptr == 0 {
         bail!("the guest could not allocate {len} bytes: its `alloc` returned 0");
     }
 
     // 2. The text, written there: the pointer came from the guest, so check it.
-    check_range(guest.memory.data_size(&*store), "the block from `alloc`", ptr, len)?;
-    guest.memory.write(&mut *store, ptr as usize, text.as_bytes()).context("cannot write the text")?;
+    check_range(
+        guest.memory.data_size(&*store),
+        "the block from `alloc`",
+        ptr,
+        len,
+    )?;
+    guest
+        .memory
+        .write(&mut *store, ptr as usize, text.as_bytes())
+        .context("cannot write the text")?;
 
     // 3. The call; then the input block goes back.
-    let packed = guest.upper.call(&mut *store, (ptr, len)).context("the guest trapped in `upper`")?;
-    guest.dealloc.call(&mut *store, (ptr, len)).context("the guest trapped in `dealloc`")?;
+    let packed = guest
+        .upper
+        .call(&mut *store, (ptr, len))
+        .context("the guest trapped in `upper`")?;
+    guest
+        .dealloc
+        .call(&mut *store, (ptr, len))
+        .context("the guest trapped in `dealloc`")?;
     if packed == 0 {
         bail!("the guest's `upper` refused the text");
     }
 
     // 4. The answer: checked, read, and its block given back.
     let (answer_ptr, answer_len) = ((packed >> 32) as u32, packed as u32);
-    check_range(guest.memory.data_size(&*store), "the answer of `upper`", answer_ptr, answer_len)?;
+    check_range(
+        guest.memory.data_size(&*store),
+        "the answer of `upper`",
+        answer_ptr,
+        answer_len,
+    )?;
     let mut answer = vec![0; answer_len as usize];
-    guest.memory.read(&*store, answer_ptr as usize, &mut answer).context("cannot read the answer")?;
-    guest.dealloc.call(&mut *store, (answer_ptr, answer_len)).context("the guest trapped in `dealloc`")?;
+    guest
+        .memory
+        .read(&*store, answer_ptr as usize, &mut answer)
+        .context("cannot read the answer")?;
+    guest
+        .dealloc
+        .call(&mut *store, (answer_ptr, answer_len))
+        .context("the guest trapped in `dealloc`")?;
     String::from_utf8(answer).context("the answer of `upper` is not UTF-8")
 }
 
@@ -70,7 +98,9 @@ fn upper(store: &mut Store<WasiP1Ctx>, guest: &Guest, text: &str) -> Result<Stri
 fn check_range(size: usize, what: &str, offset: u32, len: u32) -> Result<()> {
     // In u64, `offset + len` cannot overflow, whatever the guest sent.
     if u64::from(offset) + u64::from(len) > size as u64 {
-        bail!("{what}: {len} bytes at offset {offset} lie outside the guest's memory of {size} bytes");
+        bail!(
+            "{what}: {len} bytes at offset {offset} lie outside the guest's memory of {size} bytes"
+        );
     }
     Ok(())
 }
@@ -82,7 +112,8 @@ fn main() -> Result<()> {
     };
 
     let engine = Engine::new(&Config::new())?;
-    let module = Module::from_file(&engine, path).with_context(|| format!("cannot load `{path}`"))?;
+    let module =
+        Module::from_file(&engine, path).with_context(|| format!("cannot load `{path}`"))?;
     let mut linker: Linker<WasiP1Ctx> = Linker::new(&engine);
     p1::add_to_linker_sync(&mut linker, |wasi| wasi)?;
     let mut store = Store::new(&engine, WasiCtxBuilder::new().inherit_stdio().build_p1());
@@ -90,12 +121,15 @@ fn main() -> Result<()> {
     if let Ok(initialize) = instance.get_typed_func::<(), ()>(&mut store, "_initialize") {
         initialize.call(&mut store, ())?;
     }
-    let export = |name: &str, signature: &str| format!("`{path}` must export `{name}` as {signature}");
+    let export =
+        |name: &str, signature: &str| format!("`{path}` must export `{name}` as {signature}");
     let guest = Guest {
         memory: instance
             .get_memory(&mut store, "memory")
             .with_context(|| format!("`{path}` exports no memory named `memory`"))?,
-        alloc: instance.get_typed_func(&mut store, "alloc").with_context(|| export("alloc", "fn(i32) -> i32"))?,
+        alloc: instance
+            .get_typed_func(&mut store, "alloc")
+            .with_context(|| export("alloc", "fn(i32) -> i32"))?,
         dealloc: instance
             .get_typed_func(&mut store, "dealloc")
             .with_context(|| export("dealloc", "fn(i32, i32)"))?,
@@ -109,10 +143,14 @@ fn main() -> Result<()> {
 
     let before = guest.live_bytes.call(&mut store, ())?;
     for text in &args[2..] {
-        let answer = upper(&mut store, &guest, text).with_context(|| format!("calling upper({text:?})"))?;
+        let answer =
+            upper(&mut store, &guest, text).with_context(|| format!("calling upper({text:?})"))?;
         println!("From host: upper({text:?}) = {answer:?}");
     }
     let after = guest.live_bytes.call(&mut store, ())?;
-    println!("From host: bytes the guest still holds from these calls: {}", i64::from(after) - i64::from(before));
+    println!(
+        "From host: bytes the guest still holds from these calls: {}",
+        i64::from(after) - i64::from(before)
+    );
     Ok(())
 }

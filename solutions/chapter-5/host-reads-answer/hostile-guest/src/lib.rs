@@ -49,7 +49,11 @@ fn give(bytes: Vec<u8>) -> u64 {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn upper(ptr: *const u8, len: usize) -> u64 {
     // SAFETY: by this function's contract.
-    let bytes: &[u8] = if len == 0 { &[] } else { unsafe { std::slice::from_raw_parts(ptr, len) } };
+    let bytes: &[u8] = if len == 0 {
+        &[]
+    } else {
+        unsafe { std::slice::from_raw_parts(ptr, len) }
+    };
     match bytes {
         b"oob" => pack(FAR, 32),
         b"wrap" => pack(16, u32::MAX),
