@@ -46,11 +46,7 @@ fn digits(n: i32) -> Vec<i32> {
 
 /// Each digit times its position, counted from 1, summed.
 fn weighted_sum(digits: &[i32]) -> i32 {
-    digits
-        .iter()
-        .zip(1..)
-        .map(|(digit, position)| digit * position)
-        .sum()
+    digits.iter().zip(1..).map(|(digit, position)| digit * position).sum()
 }
 
 /// The largest digit minus the smallest.
