@@ -41,7 +41,7 @@ pub fn chapter_and_exercises(
     let example_failures = example(root, toolchain, chapter)?;
     let manifest = exercises::load(root)?;
     let list = manifest.of_chapter(chapter.number);
-    let graded = exercises_of(root, toolchain, &list, tree);
+    let graded = exercises_of(root, toolchain, &list, tree, Reuse::Unchanged);
     let done = graded.iter().filter(|g| g.status == Status::Pass).count();
     let points: u32 = graded.iter().map(|g| g.points).sum();
     let max: u32 = graded.iter().map(|g| g.max_points).sum();
@@ -61,6 +61,15 @@ pub fn chapter_and_exercises(
     })
 }
 
+/// Whether a grade may be reused when nothing it depends on changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reuse {
+    /// `check` and `watch`: a second check with no change is instant.
+    Unchanged,
+    /// `grade` and `test`: build and run everything again.
+    Never,
+}
+
 /// Grade exercises one after the other, showing progress; record the results
 /// in the student's progress file when grading their own work.
 pub fn exercises_of(
@@ -68,6 +77,7 @@ pub fn exercises_of(
     toolchain: &Toolchain,
     list: &[&Exercise],
     tree: &Tree,
+    reuse: Reuse,
 ) -> Vec<Graded> {
     if list.is_empty() {
         return Vec::new();
@@ -81,16 +91,26 @@ pub fn exercises_of(
     bar.enable_steady_tick(std::time::Duration::from_millis(120));
     let mut progress = Progress::load(root);
     let mut graded = Vec::new();
+    let mut reused = 0;
     for exercise in list {
         let id = exercise.id.clone();
-        let result = grade::grade(
-            root,
-            toolchain,
-            exercise,
-            tree,
-            &Limits::default(),
-            &|what| bar.set_message(format!("{id}: {what}")),
-        );
+        let cached = match reuse {
+            Reuse::Unchanged => grade::cache::get(root, toolchain, exercise, tree),
+            Reuse::Never => None,
+        };
+        reused += usize::from(cached.is_some());
+        let result = cached.unwrap_or_else(|| {
+            let result = grade::grade(
+                root,
+                toolchain,
+                exercise,
+                tree,
+                &Limits::default(),
+                &|what| bar.set_message(format!("{id}: {what}")),
+            );
+            grade::cache::put(root, toolchain, exercise, tree, &result);
+            result
+        });
         bar.suspend(|| grade::print(&result));
         bar.inc(1);
         if *tree == Tree::Exercises {
@@ -99,6 +119,9 @@ pub fn exercises_of(
         graded.push(result);
     }
     bar.finish_and_clear();
+    if reused > 0 {
+        report::note(&format!("({reused} unchanged since the last check: graded then, not rebuilt now)"));
+    }
     if *tree == Tree::Exercises {
         progress.save(root);
     }

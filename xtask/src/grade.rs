@@ -47,7 +47,7 @@ pub enum Status {
     Error,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct Graded {
     pub id: String,
     pub chapter: u32,
@@ -63,7 +63,7 @@ pub struct Graded {
     pub checks: Vec<CheckResult>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
 pub struct CheckResult {
     pub about: String,
     pub passed: bool,
@@ -479,5 +479,113 @@ impl Report {
             "total: {}/{} points, {} of {} exercises pass",
             self.total.points, self.total.max_points, self.total.passed, self.total.exercises
         );
+    }
+}
+
+/// A grade is reused when nothing it depends on changed: the exercise's files,
+/// its manifest entry, the toolchain and the grader itself. Timeouts are never
+/// reused (they depend on the machine's load).
+pub mod cache {
+    use std::collections::hash_map::DefaultHasher;
+    use std::hash::{Hash, Hasher};
+    use std::path::{Path, PathBuf};
+
+    use super::{Graded, Status};
+    use crate::exercises::{Exercise, Tree};
+    use crate::toolchain::Toolchain;
+
+    #[derive(serde::Serialize, serde::Deserialize)]
+    struct Entry {
+        key: u64,
+        graded: Graded,
+    }
+
+    fn path(root: &Path, exercise: &Exercise, tree: &Tree) -> PathBuf {
+        root.join("target/workbook/grades")
+            .join(format!("{}-{}.json", tree.noun(), exercise.id))
+    }
+
+    /// What the grade depends on, hashed; `None` when something cannot be read.
+    fn key(root: &Path, toolchain: &Toolchain, exercise: &Exercise, tree: &Tree) -> Option<u64> {
+        let mut h = DefaultHasher::new();
+        format!("{exercise:?}").hash(&mut h);
+        tree.base(root).hash(&mut h);
+        toolchain.to_string().hash(&mut h);
+        std::env::current_exe()
+            .ok()?
+            .metadata()
+            .ok()?
+            .modified()
+            .ok()?
+            .hash(&mut h);
+        hash_files(&exercise.dir(root, tree), &mut h)?;
+        hash_files(&root.join("xtask/guest-call"), &mut h)?;
+        Some(h.finish())
+    }
+
+    /// Every file under `dir` but `target/`, by path and content, in order.
+    fn hash_files(dir: &Path, h: &mut DefaultHasher) -> Option<()> {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+            .ok()?
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        entries.sort();
+        for path in entries {
+            if path.file_name().is_some_and(|n| n == "target") {
+                continue;
+            }
+            if path.is_dir() {
+                hash_files(&path, h)?;
+            } else {
+                path.hash(h);
+                std::fs::read(&path).ok()?.hash(h);
+            }
+        }
+        Some(())
+    }
+
+    /// The grade recorded for exactly these inputs, if any.
+    pub fn get(
+        root: &Path,
+        toolchain: &Toolchain,
+        exercise: &Exercise,
+        tree: &Tree,
+    ) -> Option<Graded> {
+        let key = key(root, toolchain, exercise, tree)?;
+        let entry: Entry =
+            serde_json::from_slice(&std::fs::read(path(root, exercise, tree)).ok()?).ok()?;
+        (entry.key == key).then_some(entry.graded)
+    }
+
+    /// Record a grade, unless it depended on timing.
+    pub fn put(
+        root: &Path,
+        toolchain: &Toolchain,
+        exercise: &Exercise,
+        tree: &Tree,
+        graded: &Graded,
+    ) {
+        let timed = graded
+            .checks
+            .iter()
+            .filter_map(|c| c.detail.as_deref())
+            .any(|d| d.contains("killed after") || d.contains("did not finish"));
+        if timed || graded.status == Status::Error {
+            return;
+        }
+        let Some(key) = key(root, toolchain, exercise, tree) else {
+            return;
+        };
+        let path = path(root, exercise, tree);
+        if let Some(dir) = path.parent() {
+            let _ = std::fs::create_dir_all(dir);
+        }
+        if let Ok(json) = serde_json::to_vec(&Entry {
+            key,
+            graded: graded.clone(),
+        }) {
+            let _ = std::fs::write(path, json);
+        }
     }
 }

@@ -243,7 +243,7 @@ fn grade(root: &Path, json: Option<&Path>, solutions: bool) -> Result<ExitCode> 
         Tree::Exercises
     };
     let list: Vec<&exercises::Exercise> = manifest.exercises.iter().collect();
-    let graded = check::exercises_of(root, &toolchain, &list, &tree);
+    let graded = check::exercises_of(root, &toolchain, &list, &tree, check::Reuse::Never);
     let report = xtask::grade::Report::new(graded);
     report.print_table();
     if let Some(path) = json {
@@ -286,7 +286,13 @@ fn test(root: &Path) -> Result<ExitCode> {
     let manifest = exercises::load(root)?;
     let list: Vec<&exercises::Exercise> = manifest.exercises.iter().collect();
     report::heading("every solution must pass");
-    for graded in check::exercises_of(root, &toolchain, &list, &Tree::Solutions) {
+    for graded in check::exercises_of(
+        root,
+        &toolchain,
+        &list,
+        &Tree::Solutions,
+        check::Reuse::Never,
+    ) {
         if graded.status != Status::Pass {
             failures.push(format!("the solution of `{}`", graded.id));
         }
@@ -296,7 +302,13 @@ fn test(root: &Path) -> Result<ExitCode> {
     // that differs from exercises/starters.lock there was changed without
     // `cargo xtask starters`, and whether it fails would go unchecked.
     let strict = std::env::var_os("CI").is_some();
-    let starters = check::exercises_of(root, &toolchain, &list, &Tree::Exercises);
+    let starters = check::exercises_of(
+        root,
+        &toolchain,
+        &list,
+        &Tree::Exercises,
+        check::Reuse::Never,
+    );
     for (exercise, graded) in list.iter().zip(starters) {
         let dir = exercise.dir(root, &Tree::Exercises);
         let files: Vec<PathBuf> = exercise.edit.iter().map(|f| dir.join(f)).collect();

@@ -205,7 +205,13 @@ pub fn watch(root: &Path, toolchain: &Toolchain, id: Option<&str>) -> Result<()>
 
     let mut exercise = current(&manifest, &Progress::load(root), id)?.clone();
     loop {
-        let graded = check::exercises_of(root, toolchain, &[&exercise], &Tree::Exercises);
+        let graded = check::exercises_of(
+            root,
+            toolchain,
+            &[&exercise],
+            &Tree::Exercises,
+            check::Reuse::Unchanged,
+        );
         if graded.first().is_some_and(|g| g.status == Status::Pass) {
             match current(&manifest, &Progress::load(root), None) {
                 Ok(next) if next.id != exercise.id => {
