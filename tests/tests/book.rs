@@ -15,8 +15,8 @@ fn built_book() -> &'static Path {
     let built = BUILT.get_or_init(|| {
         let root = root();
         let toolchain = xtask::toolchain::find().map_err(|e| format!("{e:#}"))?;
-        xtask::book::generate(&root, &toolchain).map_err(|e| format!("{e:#}"))?;
-        xtask::book::build(&root).map_err(|e| format!("{e:#}"))
+        xtask_book::book::generate(&root, &toolchain).map_err(|e| format!("{e:#}"))?;
+        xtask_book::book::build(&root).map_err(|e| format!("{e:#}"))
     });
     match built {
         Ok(path) => path,
@@ -34,13 +34,13 @@ fn the_book_builds_without_warnings() {
 #[test]
 fn every_page_follows_the_literate_rules() {
     built_book(); // the generated includes must exist
-    let problems = xtask::book::lint(&root()).expect("the pages are readable");
+    let problems = xtask_book::book::lint(&root()).expect("the pages are readable");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 #[test]
 fn every_internal_link_and_anchor_resolves() {
-    let broken = xtask::book::check_links(built_book()).expect("the built book is readable");
+    let broken = xtask_book::book::check_links(built_book()).expect("the built book is readable");
     assert!(broken.is_empty(), "{}", broken.join("\n"));
 }
 
@@ -90,7 +90,7 @@ fn the_lint_catches_pasted_listings_broken_includes_and_pasted_output() {
     ]
     .join("\n");
     std::fs::write(book_src.join("page.md"), page).unwrap();
-    let problems = xtask::book::lint(&copy).unwrap().join("\n");
+    let problems = xtask_book::book::lint(&copy).unwrap().join("\n");
     assert!(
         problems.contains("page.md:2: a ```rust block written inline (4 lines)"),
         "{problems}"
@@ -126,7 +126,7 @@ fn the_link_check_catches_a_broken_link_and_a_missing_anchor() {
         r#"<p id="here">B</p><a href="a.html#top">back</a>"#,
     )
     .unwrap();
-    let broken = xtask::book::check_links(&dir).unwrap();
+    let broken = xtask_book::book::check_links(&dir).unwrap();
     assert_eq!(broken.len(), 2, "{broken:#?}");
     assert!(
         broken[0].contains("`b.html#gone`: no element with id `gone`"),
@@ -143,11 +143,11 @@ fn the_link_check_catches_a_broken_link_and_a_missing_anchor() {
 #[test]
 fn every_command_in_the_book_exists() {
     let root = root();
-    let src = xtask::book::dir(&root).join("src");
+    let src = xtask_book::book::dir(&root).join("src");
     let mut commands = Vec::new();
-    for page in xtask::book::pages(&root).unwrap() {
+    for page in xtask_book::book::pages(&root).unwrap() {
         let text = std::fs::read_to_string(src.join(&page)).unwrap();
-        for fence in xtask::book::fences(&page, &text) {
+        for fence in xtask_book::book::fences(&page, &text) {
             if fence.info == "console" {
                 commands.extend(
                     fence

@@ -14,7 +14,7 @@ use workbook_tests::{
     assert_output_snapshot, guest_wasm, host, imports_and_exports, run_host, run_host_with,
     wasm_from_wat,
 };
-use xtask::size::{self, Ladder, WasmOpt};
+use xtask_book::size::{self, Ladder, WasmOpt};
 
 const CHAPTER: &str = "chapter-3";
 const HOST: &str = "chapter-3-host";

@@ -120,7 +120,9 @@ pub fn exercises_of(
     }
     bar.finish_and_clear();
     if reused > 0 {
-        report::note(&format!("({reused} unchanged since the last check: graded then, not rebuilt now)"));
+        report::note(&format!(
+            "({reused} unchanged since the last check: graded then, not rebuilt now)"
+        ));
     }
     if *tree == Tree::Exercises {
         progress.save(root);

@@ -2,7 +2,6 @@
 //!
 //! | module | holds |
 //! | --- | --- |
-//! | [`book`] | generating the book's includes, building it with mdbook, its lint and link checks |
 //! | [`toolchain`] | finding or installing a `wasm32-wasip1` toolchain (three routes) |
 //! | [`guests`] | building guests into their own target dir; where each `.wasm` lands |
 //! | [`cargo`] | running cargo builds, the native hosts' included |
@@ -15,14 +14,12 @@
 //! | [`student`] | `hint`, `list`, `reset`, `watch` |
 //! | [`progress`] | a student's last grades and hints seen (`target/workbook/`) |
 //! | [`pristine`] | an exercise file's starter version, from git |
-//! | [`size`] | chapter 3's size ladder: builds, measurements, the book's table and chart |
 //! | [`snapshot`] | reading expected output out of insta `.snap` files |
 //! | [`process`] | child processes with a wall-clock limit |
 //! | [`report`] | PASS/FAIL lines and diffs |
 
 use std::path::{Path, PathBuf};
 
-pub mod book;
 pub mod cargo;
 pub mod chapters;
 pub mod check;
@@ -35,7 +32,6 @@ pub mod progress;
 pub mod report;
 pub mod run;
 pub mod sandbox;
-pub mod size;
 pub mod snapshot;
 pub mod student;
 pub mod toolchain;

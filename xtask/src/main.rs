@@ -159,23 +159,12 @@ fn dispatch(command: Cmd) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Book { serve, open, port } => {
-            let toolchain = guest_toolchain()?;
-            if serve {
-                xtask::book::serve(&root, &toolchain, port, open)?;
-            } else {
-                let out = xtask::book::generate_and_build(&root, &toolchain)?;
-                let index = out.join("index.html");
-                println!(
-                    "the book is in {}",
-                    index.strip_prefix(&root).unwrap_or(&index).display()
-                );
-                if open {
-                    xtask::book::open_in_browser(&format!("file://{}", index.display()));
-                }
-            }
-            Ok(ExitCode::SUCCESS)
+            let mut args = vec!["book".to_string(), format!("--port={port}")];
+            args.extend(serve.then(|| "--serve".to_string()));
+            args.extend(open.then(|| "--open".to_string()));
+            book_builder(&root, &args)
         }
-        Cmd::Size => xtask::size::run(&root, &guest_toolchain()?).map(|()| ExitCode::SUCCESS),
+        Cmd::Size => book_builder(&root, &["size".to_string()]),
         Cmd::Starters => {
             let count = xtask::pristine::update(&root, &exercises::load(&root)?)?;
             println!(
@@ -195,6 +184,23 @@ fn chapter_list(root: &Path, wanted: &[String]) -> Result<Vec<chapters::Chapter>
     } else {
         wanted.iter().map(|c| chapters::find(root, c)).collect()
     }
+}
+
+/// `cargo xtask book` and `size` run the `xtask-book` program (xtask/book),
+/// which holds mdbook: the first of them builds it, and no other command
+/// has to.
+fn book_builder(root: &Path, args: &[String]) -> Result<ExitCode> {
+    guest_toolchain()?;
+    let exes = cargo::build_hosts(
+        &root.join("Cargo.toml"),
+        &["xtask-book".to_string()],
+        cargo::Messages::Show,
+    )?;
+    let status = std::process::Command::new(&exes["xtask-book"])
+        .args(args)
+        .status()
+        .context("cannot run xtask-book")?;
+    Ok(exit(status.success()))
 }
 
 /// The guest toolchain, installed if needed; says on stderr which route it is.

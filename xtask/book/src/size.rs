@@ -25,10 +25,10 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
-use crate::cargo::{self, Messages};
-use crate::guests::{self, GuestBuild};
-use crate::process;
-use crate::toolchain::Toolchain;
+use xtask::cargo::{self, Messages};
+use xtask::guests::{self, GuestBuild};
+use xtask::process;
+use xtask::toolchain::Toolchain;
 
 /// The guest with `println!` (chapter 1's), climbed up the whole ladder.
 pub const GUEST: &str = "chapter-1-guest";

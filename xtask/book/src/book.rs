@@ -14,11 +14,11 @@ use std::sync::{Arc, Mutex};
 use anyhow::{Context, Result, bail};
 use regex::Regex;
 
-use crate::cargo::Messages;
-use crate::chapters;
-use crate::guests::{self, GuestBuild};
-use crate::snapshot;
-use crate::toolchain::Toolchain;
+use xtask::cargo::Messages;
+use xtask::chapters;
+use xtask::guests::{self, GuestBuild};
+use xtask::snapshot;
+use xtask::toolchain::Toolchain;
 
 /// The book's folder.
 pub fn dir(root: &Path) -> PathBuf {
@@ -73,7 +73,7 @@ pub fn generate(root: &Path, toolchain: &Toolchain) -> Result<()> {
         )?;
     }
     // Each chapter's exercises, from the manifest.
-    let manifest = crate::exercises::load(root)?;
+    let manifest = xtask::exercises::load(root)?;
     for chapter in &all {
         let mut table = String::from("| exercise | what you do | points |\n| --- | --- | --- |\n");
         for ex in manifest.of_chapter(chapter.number) {
@@ -540,7 +540,7 @@ fn percent_decode(s: &str) -> String {
 
 pub fn open_in_browser(url: &str) {
     for opener in ["xdg-open", "open"] {
-        if crate::toolchain::which(opener).is_some()
+        if xtask::toolchain::which(opener).is_some()
             && std::process::Command::new(opener).arg(url).spawn().is_ok()
         {
             return;

@@ -1,0 +1,10 @@
+//! The heavy half of the workbook's machinery, in a crate of its own so that
+//! `cargo xtask run` never compiles it:
+//!
+//! | module | holds |
+//! | --- | --- |
+//! | [`book`] | generating the book's includes, building it with mdbook, its lint and link checks, serving it |
+//! | [`size`] | chapter 3's size ladder: building, measuring and running every rung; the table, chart and largest functions |
+
+pub mod book;
+pub mod size;
