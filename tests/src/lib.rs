@@ -78,6 +78,18 @@ pub fn run_command(cmd: Command) -> Captured {
     xtask::process::run_captured(cmd, Duration::from_secs(60)).expect("cannot run the host")
 }
 
+/// The `cargo xtask` program itself, built, for tests of its command line.
+pub fn xtask_binary() -> PathBuf {
+    let packages = ["xtask".to_string()];
+    let exes = xtask::cargo::build_hosts(
+        &root().join("Cargo.toml"),
+        &packages,
+        xtask::cargo::Messages::Capture,
+    )
+    .expect("xtask builds");
+    exes["xtask"].clone()
+}
+
 /// Write a module given in WAT to a temporary `.wasm` file and return its path.
 pub fn wasm_from_wat(name: &str, wat: &str) -> PathBuf {
     let bytes = wat::parse_str(wat).expect("the test's WAT is valid");

@@ -159,7 +159,7 @@ fn every_command_in_the_book_exists() {
         }
     }
     assert!(!commands.is_empty(), "the book shows no commands");
-    let xtask = xtask_binary();
+    let xtask = workbook_tests::xtask_binary();
     let packages = workspace_packages(&root);
     for (page, command) in commands {
         let words: Vec<&str> = command.split_whitespace().collect();
@@ -192,17 +192,6 @@ fn every_command_in_the_book_exists() {
             ),
         }
     }
-}
-
-fn xtask_binary() -> PathBuf {
-    let root = root();
-    let exes = xtask::cargo::build_hosts(
-        &root.join("Cargo.toml"),
-        &["xtask".to_string()],
-        xtask::cargo::Messages::Capture,
-    )
-    .expect("xtask builds");
-    exes["xtask"].clone()
 }
 
 fn workspace_packages(root: &Path) -> Vec<String> {

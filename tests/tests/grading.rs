@@ -387,13 +387,7 @@ fn the_starters_lock_records_every_file_students_edit_and_git_can_restore_each()
 
 #[test]
 fn reset_asks_before_overwriting_and_refuses_without_a_terminal() {
-    let xtask = xtask::cargo::build_hosts(
-        &root().join("Cargo.toml"),
-        &["xtask".to_string()],
-        xtask::cargo::Messages::Capture,
-    )
-    .expect("xtask builds")["xtask"]
-        .clone();
+    let xtask = workbook_tests::xtask_binary();
     let file = root().join("exercises/chapter-1/multiply/guest/src/lib.rs");
     let before = std::fs::read(&file).unwrap();
     let out = std::process::Command::new(xtask)
