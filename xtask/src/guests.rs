@@ -22,6 +22,9 @@ pub struct GuestBuild {
     pub profile: String,
     /// Extra cargo arguments, such as `--config` overrides.
     pub extra_args: Vec<String>,
+    /// When set, std is compiled from its source for this build, with these
+    /// flags for every crate (see [`Toolchain::cargo_with_std_from_source`]).
+    pub std_from_source: Option<String>,
 }
 
 impl GuestBuild {
@@ -36,6 +39,7 @@ impl GuestBuild {
             target_dir: target_dir.into(),
             profile: "dev".into(),
             extra_args: Vec::new(),
+            std_from_source: None,
         }
     }
 
@@ -49,12 +53,21 @@ impl GuestBuild {
         self
     }
 
+    /// Compile std from its source for this build, with `rustflags` for every crate.
+    pub fn std_from_source(mut self, rustflags: &str) -> Self {
+        self.std_from_source = Some(rustflags.into());
+        self
+    }
+
     /// Build, returning each package's `.wasm`, in the order of `packages`.
     pub fn run(&self, toolchain: &Toolchain, messages: Messages) -> Result<Vec<PathBuf>> {
         if self.packages.is_empty() {
             return Ok(Vec::new());
         }
-        let mut cmd = toolchain.cargo("build");
+        let mut cmd = match &self.std_from_source {
+            Some(rustflags) => toolchain.cargo_with_std_from_source("build", rustflags),
+            None => toolchain.cargo("build"),
+        };
         cmd.arg("--message-format=json-render-diagnostics")
             .arg("--manifest-path")
             .arg(&self.manifest)

@@ -363,7 +363,11 @@ fn doctor(root: &Path) -> Result<ExitCode> {
         "route 3, build-std: {}",
         toolchain::describe_build_std(&survey.build_std)
     ));
-    if let Some(route) = &survey.forced {
+    if let Some(route) = survey
+        .forced
+        .as_deref()
+        .filter(|r| matches!(*r, "rustup" | "build-std"))
+    {
         report::note(&format!(
             "WORKBOOK_GUEST_ROUTE={route} restricts the choice to that route"
         ));
@@ -379,6 +383,11 @@ fn doctor(root: &Path) -> Result<ExitCode> {
     match toolchain::find() {
         Ok(toolchain) => {
             report::pass("in use", &toolchain.to_string());
+            report::note(&if toolchain.has_std_source() {
+                "std's source, for chapter 3's immediate-abort rungs: present".to_string()
+            } else {
+                "std's source, for chapter 3's immediate-abort rungs: missing; `cargo xtask size` runs `rustup component add rust-src`".to_string()
+            });
             Ok(ExitCode::SUCCESS)
         }
         Err(err) => {

@@ -20,7 +20,7 @@
 //! | variable | meaning |
 //! | --- | --- |
 //! | `WORKBOOK_GUEST_ROUTE` | `rustup` or `build-std`: use only this route |
-//! | `WORKBOOK_NO_INSTALL` | `1`: never run `rustup target add` or `apt-get` |
+//! | `WORKBOOK_NO_INSTALL` | `1`: never run `rustup target add`, `rustup component add` or `apt-get` |
 //! | `WORKBOOK_GUEST_RUSTC` | build-std: the `rustc` (default `/usr/bin/rustc`) |
 //! | `WORKBOOK_GUEST_CARGO` | build-std: the `cargo` (default: next to that `rustc`) |
 //! | `WORKBOOK_WASM_LD` | build-std: the linker (default `/usr/lib/llvm-19/bin/wasm-ld`, then `wasm-ld` on `PATH`) |
@@ -88,9 +88,9 @@ impl fmt::Display for Toolchain {
 }
 
 impl Toolchain {
-    /// A `cargo` command ready to build for the target by this route. The caller adds
-    /// the subcommand's own arguments (packages, target dir, profile).
-    pub fn cargo(&self, subcommand: &str) -> Command {
+    /// `cargo <subcommand> --target wasm32-wasip1`, in a clean environment, with
+    /// this route's compiler and linker; std as the route provides it.
+    fn cargo_for_target(&self, subcommand: &str) -> Command {
         let mut cmd = Command::new(&self.cargo);
         // From the workbook's root, so that its .cargo/config.toml applies to
         // every workspace, exercises' included.
@@ -111,18 +111,107 @@ impl Toolchain {
             cmd.env_remove(var);
         }
         cmd.arg(subcommand).args(["--target", TARGET]);
-        if let Route::BuildStd { linker, wasi_libc } = &self.route {
-            cmd.env("RUSTC_BOOTSTRAP", "1")
-                .env("RUSTC", &self.rustc)
-                .env("CARGO_TARGET_WASM32_WASIP1_LINKER", linker)
-                .env(
-                    "CARGO_TARGET_WASM32_WASIP1_RUSTFLAGS",
-                    format!("-C link-self-contained=no -L {}", wasi_libc.display()),
-                )
-                .arg("-Zbuild-std=std,panic_abort");
+        if let Route::BuildStd { linker, .. } = &self.route {
+            cmd.env("RUSTC", &self.rustc)
+                .env("CARGO_TARGET_WASM32_WASIP1_LINKER", linker);
         }
         cmd
     }
+
+    /// A `cargo` command ready to build for the target by this route. The caller adds
+    /// the subcommand's own arguments (packages, target dir, profile).
+    pub fn cargo(&self, subcommand: &str) -> Command {
+        let mut cmd = self.cargo_for_target(subcommand);
+        if matches!(self.route, Route::BuildStd { .. }) {
+            self.build_std_from_source(&mut cmd, "");
+        }
+        cmd
+    }
+
+    /// Like [`Toolchain::cargo`], but the standard library is compiled from its
+    /// source for this build, with `rustflags` added to every crate, std's
+    /// included. This is how flags that must reach std (such as
+    /// `-Cpanic=immediate-abort`) take effect. It needs std's source: see
+    /// [`Toolchain::ensure_std_source`].
+    pub fn cargo_with_std_from_source(&self, subcommand: &str, rustflags: &str) -> Command {
+        let mut cmd = self.cargo_for_target(subcommand);
+        self.build_std_from_source(&mut cmd, rustflags);
+        cmd
+    }
+
+    /// Cargo's unstable `-Zbuild-std`, which stable cargo accepts with
+    /// `RUSTC_BOOTSTRAP=1`, and the target's flags: on the build-std route the
+    /// system's wasi-libc instead of the one rustup ships.
+    fn build_std_from_source(&self, cmd: &mut Command, rustflags: &str) {
+        let mut flags = match &self.route {
+            Route::BuildStd { wasi_libc, .. } => {
+                format!("-C link-self-contained=no -L {}", wasi_libc.display())
+            }
+            Route::Rustup => String::new(),
+        };
+        if !rustflags.is_empty() {
+            flags = format!("{flags} {rustflags}").trim().to_string();
+        }
+        cmd.env("RUSTC_BOOTSTRAP", "1")
+            .arg("-Zbuild-std=std,panic_abort");
+        if !flags.is_empty() {
+            cmd.env("CARGO_TARGET_WASM32_WASIP1_RUSTFLAGS", flags);
+        }
+    }
+
+    /// Whether this toolchain has the standard library's source.
+    pub fn has_std_source(&self) -> bool {
+        has_std_source(&self.rustc)
+    }
+
+    /// Make sure this toolchain has the standard library's source, which
+    /// [`Toolchain::cargo_with_std_from_source`] needs. The build-std route has
+    /// it by definition; on rustup's, this runs `rustup component add rust-src`
+    /// (bounded in time, saying so first) unless `WORKBOOK_NO_INSTALL=1`.
+    /// The error says what is missing and the command that adds it.
+    pub fn ensure_std_source(&self) -> Result<()> {
+        if self.has_std_source() {
+            return Ok(());
+        }
+        let fix = "rustup component add rust-src";
+        if !may_install() {
+            bail!(
+                "{} has no standard library source; `{fix}` adds it (WORKBOOK_NO_INSTALL=1 kept the xtask from running it)",
+                self.version
+            );
+        }
+        eprintln!("note: building std from source needs its source; running `{fix}`");
+        let mut cmd = Command::new("rustup");
+        cmd.args(["component", "add", "rust-src"])
+            .current_dir(crate::root());
+        match process::run_inheriting(cmd, RUSTUP_ADD_TIMEOUT) {
+            Ok(status) if status.success() && has_std_source(&self.rustc) => Ok(()),
+            Ok(status) => bail!(
+                "`{fix}` failed ({status}): no standard library source for {}",
+                self.version
+            ),
+            Err(err) => bail!("`{fix}` did not finish: {err:#}"),
+        }
+    }
+}
+
+/// Whether `rustc`'s sysroot holds the standard library's source.
+fn has_std_source(rustc: &Path) -> bool {
+    output_of(
+        Command::new(rustc)
+            .args(["--print", "sysroot"])
+            .current_dir(crate::root()),
+    )
+    .is_some_and(|sysroot| {
+        Path::new(&sysroot)
+            .join("lib/rustlib/src/rust/library/std/Cargo.toml")
+            .is_file()
+    })
+}
+
+/// Whether the xtask may install what is missing (`WORKBOOK_NO_INSTALL=1` says no).
+fn may_install() -> bool {
+    std::env::var_os("WORKBOOK_NO_INSTALL").is_none_or(|v| v != "1")
 }
 
 /// What the routes look like on this machine, for `cargo xtask doctor` and for
@@ -156,6 +245,7 @@ pub fn survey() -> Survey {
 /// The toolchain to build guests with, without installing anything.
 pub fn find() -> Result<Toolchain> {
     let survey = survey();
+    check_forced_route(&survey)?;
     pick(&survey).ok_or_else(|| no_toolchain_error(&survey, false))
 }
 
@@ -167,8 +257,9 @@ pub fn find() -> Result<Toolchain> {
 /// on every run.
 pub fn find_or_install(memo: &Path) -> Result<Toolchain> {
     let survey = survey();
+    check_forced_route(&survey)?;
     let forced = survey.forced.as_deref();
-    let may_install = std::env::var_os("WORKBOOK_NO_INSTALL").is_none_or(|v| v != "1");
+    let may_install = may_install();
 
     // Route 1: rustup already has the target.
     if forced != Some("build-std")
@@ -237,6 +328,16 @@ fn failed_recently(memo: &Path) -> bool {
             t.elapsed()
                 .is_ok_and(|age| age < Duration::from_secs(24 * 3600))
         })
+}
+
+/// `WORKBOOK_GUEST_ROUTE` names a route, or is not set.
+fn check_forced_route(survey: &Survey) -> Result<()> {
+    match survey.forced.as_deref() {
+        None | Some("rustup") | Some("build-std") => Ok(()),
+        Some(other) => bail!(
+            "WORKBOOK_GUEST_ROUTE={other} is not a route: set it to `rustup` or `build-std`, or unset it to let the xtask choose"
+        ),
+    }
 }
 
 fn forced_route() -> Option<String> {
@@ -336,12 +437,7 @@ fn build_std() -> std::result::Result<Toolchain, Vec<String>> {
             rustc.display()
         )),
         Some(_) => {
-            let src = output_of(Command::new(&rustc).args(["--print", "sysroot"]))
-                .map(|sysroot| Path::new(&sysroot).join("lib/rustlib/src/rust/library"));
-            if !src
-                .as_ref()
-                .is_some_and(|p| p.join("std/Cargo.toml").is_file())
-            {
+            if !has_std_source(&rustc) {
                 missing.push(format!(
                     "std's source for {} (Debian: rust-web-src; rustup: rust-src)",
                     rustc.display()

@@ -3,9 +3,12 @@
 //! Chapter 1's guest (`chapter-1-guest`, one `println!`) is built under a ladder
 //! of settings, each rung adding one setting to the rung before it: cargo's
 //! `dev` and `release` profiles, then the custom profiles `size-s` … `size-strip`
-//! of the workspace's `Cargo.toml`, then Binaryen's `wasm-opt`. Chapter 3's
-//! guest (`chapter-3-guest`, the same line without `core::fmt`) is measured at
-//! the last cargo rung and after `wasm-opt`.
+//! of the workspace's `Cargo.toml`, then Binaryen's `wasm-opt`; past the stable
+//! settings, the last profile again with the standard library compiled from
+//! source without its panic machinery ([`IMMEDIATE_ABORT_FLAGS`]), then
+//! `wasm-opt` on that. Chapter 3's guest (`chapter-3-guest`, the same line
+//! without `core::fmt`) is measured at the last cargo rung and after
+//! `wasm-opt`.
 //!
 //! Every rung's module is copied to `target/wasm/size-ladder/<rung>.wasm` and
 //! run by chapter 3's host (`chapter-3-host`), which checks that `sum(5, 4)`
@@ -120,12 +123,24 @@ pub const WASM_OPT_ARGS: &[&str] = &[
     "--enable-multivalue",
 ];
 
+/// The flags of the rung past stable settings: every crate, std included, is
+/// compiled so that a panic aborts at once, without a message. Rust's
+/// `immediate-abort` panic strategy is unstable, and std only gets it when it
+/// is compiled from source (`-Zbuild-std`).
+pub const IMMEDIATE_ABORT_FLAGS: &str = "-Zunstable-options -Cpanic=immediate-abort";
+
 /// What to install when `wasm-opt` is missing.
 pub const WASM_OPT_INSTALL: &str = "apt-get install binaryen";
 
 /// Where the ladder's modules are copied, named after their rungs.
 pub fn ladder_dir(root: &Path) -> PathBuf {
     guests::target_dir(root).join("size-ladder")
+}
+
+/// The target dir of the builds that compile std from source with
+/// [`IMMEDIATE_ABORT_FLAGS`].
+pub fn std_from_source_dir(root: &Path) -> PathBuf {
+    guests::target_dir(root).join("std-from-source")
 }
 
 /// Where [`write_book_files`] writes.
@@ -177,6 +192,13 @@ pub enum WasmOpt {
     },
 }
 
+/// Whether the rungs that compile std from source were built, or why not.
+#[derive(Debug, Clone)]
+pub enum StdFromSource {
+    Built,
+    Missing { why: String },
+}
+
 /// One function of a module, by body size.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Function {
@@ -205,8 +227,11 @@ pub struct Ladder {
     /// The guest toolchain it was built with, as `cargo xtask doctor` names it.
     pub toolchain: String,
     pub wasm_opt: WasmOpt,
-    /// In order: the cargo rungs, `wasm-opt`, `no-fmt`, `no-fmt-wasm-opt`
-    /// (the two `wasm-opt` rungs only when `wasm-opt` is there).
+    pub std_from_source: StdFromSource,
+    /// In order: the cargo rungs, `wasm-opt`, `immediate-abort`,
+    /// `immediate-abort-wasm-opt`, `no-fmt`, `no-fmt-wasm-opt` (the `wasm-opt`
+    /// rungs only when `wasm-opt` is there, the `immediate-abort` ones only
+    /// when std's source is).
     pub rungs: Vec<Rung>,
     /// The largest functions of the [`LARGEST_OF`] rung.
     pub largest: Functions,
@@ -245,6 +270,7 @@ pub fn ladder(root: &Path, toolchain: &Toolchain) -> Result<Ladder> {
     std::fs::create_dir_all(&out_dir)
         .with_context(|| format!("cannot create {}", out_dir.display()))?;
     let manifest = root.join("Cargo.toml");
+    let wasm_opt = find_wasm_opt();
 
     let build = |package: &str, profile: &str| -> Result<PathBuf> {
         eprintln!("size: building {package} with the {profile} profile");
@@ -254,86 +280,92 @@ pub fn ladder(root: &Path, toolchain: &Toolchain) -> Result<Ladder> {
             .with_context(|| format!("building {package} with the {profile} profile"))?;
         Ok(built[0].clone())
     };
-    let keep = |from: &Path, rung: &str| -> Result<PathBuf> {
-        let to = out_dir.join(format!("{rung}.wasm"));
-        std::fs::copy(from, &to)
-            .with_context(|| format!("cannot copy {} to {}", from.display(), to.display()))?;
-        Ok(to)
+    // A built module, copied into the ladder's folder under the rung's name.
+    let kept = |built: &Path, name: &str, setting: &str, guest: &str, profile: &str| {
+        let to = out_dir.join(format!("{name}.wasm"));
+        std::fs::copy(built, &to)
+            .with_context(|| format!("cannot copy {} to {}", built.display(), to.display()))?;
+        measured(name, setting, guest, profile, false, to)
     };
-    let mut rungs = Vec::new();
-    let mut add = |name: &str,
-                   setting: &str,
-                   guest: &str,
-                   profile: &str,
-                   wasm_opt: bool,
-                   wasm: PathBuf|
-     -> Result<()> {
-        let bytes = std::fs::metadata(&wasm)
-            .with_context(|| format!("cannot read {}", wasm.display()))?
-            .len();
-        rungs.push(Rung {
-            name: name.into(),
-            setting: setting.into(),
-            guest: guest.into(),
-            profile: profile.into(),
-            wasm_opt,
-            wasm,
-            bytes,
-            host_line: String::new(),
-        });
-        Ok(())
+    // The rung after `from`: `from` run through `wasm-opt`, when there is one.
+    let then_wasm_opt = |from: &Rung, name: &str, setting: &str| -> Result<Option<Rung>> {
+        let WasmOpt::Found { exe, .. } = &wasm_opt else {
+            return Ok(None);
+        };
+        let to = out_dir.join(format!("{name}.wasm"));
+        run_wasm_opt(exe, &from.wasm, &to)?;
+        measured(name, setting, &from.guest, &from.profile, true, to).map(Some)
     };
 
+    let mut rungs = Vec::new();
     for step in CARGO_STEPS {
         let built = build(GUEST, step.profile)?;
-        add(
-            step.rung,
-            step.setting,
-            GUEST,
-            step.profile,
-            false,
-            keep(&built, step.rung)?,
-        )?;
+        rungs.push(kept(&built, step.rung, step.setting, GUEST, step.profile)?);
     }
-    let last_cargo = out_dir.join(format!("{}.wasm", CARGO_STEPS[CARGO_STEPS.len() - 1].rung));
+    let last_cargo = rungs
+        .last()
+        .context("the ladder has no cargo rungs")?
+        .clone();
+    rungs.extend(then_wasm_opt(
+        &last_cargo,
+        "wasm-opt",
+        "`wasm-opt -Oz` (Binaryen), after the last profile",
+    )?);
+
+    // Past stable settings: std itself compiled without its panic machinery.
+    // In a target dir of its own, so that the guests' usual std stays built.
+    let std_from_source = match toolchain.ensure_std_source() {
+        Err(err) => StdFromSource::Missing {
+            why: format!("{err:#}"),
+        },
+        Ok(()) => {
+            eprintln!(
+                "size: building {GUEST} with the {LAST_PROFILE} profile and std compiled from source with {IMMEDIATE_ABORT_FLAGS}"
+            );
+            let built = GuestBuild::new(
+                &manifest,
+                vec![GUEST.to_string()],
+                std_from_source_dir(root),
+            )
+            .profile(LAST_PROFILE)
+            .std_from_source(IMMEDIATE_ABORT_FLAGS)
+            .run(toolchain, Messages::Capture)
+            .with_context(|| {
+                format!("building {GUEST} with std compiled from source ({IMMEDIATE_ABORT_FLAGS})")
+            })?;
+            let abort = kept(
+                &built[0],
+                "immediate-abort",
+                "the last profile, with std compiled from source and `-Cpanic=immediate-abort` (unstable)",
+                GUEST,
+                LAST_PROFILE,
+            )?;
+            let abort_opt = then_wasm_opt(
+                &abort,
+                "immediate-abort-wasm-opt",
+                "`immediate-abort`, then `wasm-opt -Oz`",
+            )?;
+            rungs.push(abort);
+            rungs.extend(abort_opt);
+            StdFromSource::Built
+        }
+    };
 
     let no_fmt_built = build(NO_FMT_GUEST, LAST_PROFILE)?;
-    let no_fmt = keep(&no_fmt_built, "no-fmt")?;
-
-    let wasm_opt = find_wasm_opt();
-    if let WasmOpt::Found { exe, .. } = &wasm_opt {
-        let opt = out_dir.join("wasm-opt.wasm");
-        run_wasm_opt(exe, &last_cargo, &opt)?;
-        add(
-            "wasm-opt",
-            "`wasm-opt -Oz` (Binaryen), after the last profile",
-            GUEST,
-            LAST_PROFILE,
-            true,
-            opt,
-        )?;
-    }
-    let no_fmt_setting = format!("no `core::fmt`: `{NO_FMT_GUEST}`, {LAST_PROFILE} profile");
-    add(
+    let no_fmt = kept(
+        &no_fmt_built,
         "no-fmt",
-        &no_fmt_setting,
+        &format!("no `core::fmt`: `{NO_FMT_GUEST}`, {LAST_PROFILE} profile"),
         NO_FMT_GUEST,
         LAST_PROFILE,
-        false,
-        no_fmt.clone(),
     )?;
-    if let WasmOpt::Found { exe, .. } = &wasm_opt {
-        let opt = out_dir.join("no-fmt-wasm-opt.wasm");
-        run_wasm_opt(exe, &no_fmt, &opt)?;
-        add(
-            "no-fmt-wasm-opt",
-            "no `core::fmt`, then `wasm-opt -Oz`",
-            NO_FMT_GUEST,
-            LAST_PROFILE,
-            true,
-            opt,
-        )?;
-    }
+    let no_fmt_opt = then_wasm_opt(
+        &no_fmt,
+        "no-fmt-wasm-opt",
+        "no `core::fmt`, then `wasm-opt -Oz`",
+    )?;
+    rungs.push(no_fmt);
+    rungs.extend(no_fmt_opt);
 
     verify(root, &mut rungs)?;
 
@@ -349,8 +381,33 @@ pub fn ladder(root: &Path, toolchain: &Toolchain) -> Result<Ladder> {
     Ok(Ladder {
         toolchain: toolchain.to_string(),
         wasm_opt,
+        std_from_source,
         rungs,
         largest,
+    })
+}
+
+/// A rung whose module is `wasm`, with its size read from the file.
+fn measured(
+    name: &str,
+    setting: &str,
+    guest: &str,
+    profile: &str,
+    wasm_opt: bool,
+    wasm: PathBuf,
+) -> Result<Rung> {
+    let bytes = std::fs::metadata(&wasm)
+        .with_context(|| format!("cannot read {}", wasm.display()))?
+        .len();
+    Ok(Rung {
+        name: name.into(),
+        setting: setting.into(),
+        guest: guest.into(),
+        profile: profile.into(),
+        wasm_opt,
+        wasm,
+        bytes,
+        host_line: String::new(),
     })
 }
 
@@ -598,6 +655,9 @@ pub fn text_table(ladder: &Ladder) -> String {
             let _ = writeln!(out, "\nNOT MEASURED: the wasm-opt rungs. {why}.");
         }
     }
+    if let StdFromSource::Missing { why } = &ladder.std_from_source {
+        let _ = writeln!(out, "NOT MEASURED: the immediate-abort rungs. {why}.");
+    }
     let _ = writeln!(out, "guests built with {}", ladder.toolchain);
     out
 }
@@ -621,6 +681,13 @@ pub fn markdown_table(ladder: &Ladder) -> String {
         let _ = writeln!(
             out,
             "\n**Not measured here: the `wasm-opt` rungs.** {}.",
+            md_cell(why)
+        );
+    }
+    if let StdFromSource::Missing { why } = &ladder.std_from_source {
+        let _ = writeln!(
+            out,
+            "\n**Not measured here: the `immediate-abort` rungs.** {}.",
             md_cell(why)
         );
     }
