@@ -78,6 +78,36 @@ pub fn run_command(cmd: Command) -> Captured {
     xtask::process::run_captured(cmd, Duration::from_secs(60)).expect("cannot run the host")
 }
 
+/// Run a host with `args`; it must fail with exit status 1 (so no panic, which
+/// exits with 101) and a message on stderr holding every one of `expected`.
+/// Returns the run's output.
+pub fn assert_fails_clearly(
+    ready: &ReadyHost,
+    args: &[&std::ffi::OsStr],
+    expected: &[&str],
+) -> Captured {
+    let out = run_host_with(ready, args);
+    let stderr = out.stderr_text();
+    assert_eq!(
+        out.status.and_then(|s| s.code()),
+        Some(1),
+        "stdout:\n{}\nstderr:\n{stderr}",
+        out.stdout_text()
+    );
+    for needle in expected {
+        assert!(
+            stderr.contains(needle),
+            "stderr lacks `{needle}`:\n{stderr}"
+        );
+    }
+    out
+}
+
+/// A path where no module is, for tests of a missing file.
+pub fn missing_wasm() -> PathBuf {
+    root().join("target/test-files/no-such-module.wasm")
+}
+
 /// The `cargo xtask` program itself, built, for tests of its command line.
 pub fn xtask_binary() -> PathBuf {
     let packages = ["xtask".to_string()];
@@ -163,4 +193,18 @@ pub fn imports_and_exports(path: &Path) -> (Vec<(String, String)>, Vec<String>) 
     imports.sort();
     exports.sort();
     (imports, exports)
+}
+
+/// A test that cannot run here because something is missing: outside CI it is
+/// skipped, saying so on the terminal (not through the test harness's captured
+/// output, which hides what a passing test prints); in CI, where `.ci/run`
+/// installs everything the tests use, it fails.
+pub fn skip_unless_ci(skipped: &str) {
+    if std::env::var_os("CI").is_some() {
+        panic!(
+            "SKIPPED: {skipped}. CI installs what the tests need (see .ci/run), so this is an error here"
+        );
+    }
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "SKIPPED: {skipped}");
 }

@@ -170,12 +170,14 @@ fn every_command_in_the_book_exists() {
                 // unknown subcommand or option fails here.
                 let mut args: Vec<&str> = rest.to_vec();
                 args.push("--help");
-                let out = Command::new(&xtask).args(&args).output().unwrap();
+                let mut cmd = Command::new(&xtask);
+                cmd.args(&args);
+                let out = workbook_tests::run_command(cmd);
                 assert!(
-                    out.status.success(),
+                    out.success(),
                     "{}: `{command}` is not a valid command:\n{}",
                     page.display(),
-                    String::from_utf8_lossy(&out.stderr)
+                    out.stderr_text()
                 );
             }
             ["cargo", "run", "-p", package, ..] => {
@@ -207,7 +209,7 @@ fn workspace_packages(root: &Path) -> Vec<String> {
 fn chromium() -> Option<PathBuf> {
     ["chromium", "chromium-browser", "google-chrome"]
         .iter()
-        .find_map(|name| xtask::toolchain::which(name))
+        .find_map(|name| xtask::process::which(name))
 }
 
 /// The DOM of a page after Chromium has run its scripts.
@@ -245,12 +247,9 @@ fn dump_dom(chromium: &Path, page: &Path) -> String {
 #[test]
 fn a_browser_shows_every_page_with_its_code_and_output() {
     let Some(chromium) = chromium() else {
-        if std::env::var_os("CI").is_some() {
-            panic!(
-                "chromium is not installed, and CI must run the browser test (apt-get install chromium)"
-            );
-        }
-        eprintln!("SKIPPED: chromium not installed (apt-get install chromium)");
+        workbook_tests::skip_unless_ci(
+            "the browser test: chromium not installed (apt-get install chromium)",
+        );
         return;
     };
     let out = built_book();

@@ -32,33 +32,21 @@ fn the_guest_imports_exactly_the_four_wasi_functions_and_exports_sum() {
     assert!(exports.contains(&"sum".to_string()), "exports: {exports:?}");
 }
 
-/// Run the host on `path`; it must fail with exit status 1, no panic, and a
-/// message holding every one of `expected`.
+/// Run the host on `path`; it must fail clearly (see
+/// [`workbook_tests::assert_fails_clearly`]) and never reach its own line.
 fn assert_fails_clearly(path: &std::path::Path, expected: &[&str]) {
-    let out = run_host_with(&host(CHAPTER, HOST), &[path.as_os_str()]);
-    let stderr = out.stderr_text();
-    assert_eq!(
-        out.status.and_then(|s| s.code()),
-        Some(1),
-        "stderr:\n{stderr}"
-    );
-    assert!(!stderr.contains("panicked"), "the host panicked:\n{stderr}");
+    let out =
+        workbook_tests::assert_fails_clearly(&host(CHAPTER, HOST), &[path.as_os_str()], expected);
     assert!(
-        out.stdout.is_empty() || !out.stdout_text().contains("From host"),
+        !out.stdout_text().contains("From host"),
         "{}",
         out.stdout_text()
     );
-    for needle in expected {
-        assert!(
-            stderr.contains(needle),
-            "stderr lacks `{needle}`:\n{stderr}"
-        );
-    }
 }
 
 #[test]
 fn a_missing_file_is_named_in_the_error() {
-    let path = workbook_tests::root().join("target/test-files/no-such-module.wasm");
+    let path = workbook_tests::missing_wasm();
     let shown = path.display().to_string();
     assert_fails_clearly(
         &path,

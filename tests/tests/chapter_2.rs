@@ -19,8 +19,8 @@ use std::time::Duration;
 
 use serde_json::Value;
 use workbook_tests::{
-    Captured, assert_output_snapshot, guest_wasm, host, imports_and_exports, root, run_host,
-    run_host_with,
+    Captured, assert_fails_clearly, assert_output_snapshot, guest_wasm, host, imports_and_exports,
+    missing_wasm, root, run_host, run_host_with,
 };
 
 const CHAPTER: &str = "chapter-2";
@@ -81,19 +81,14 @@ fn debugger(name: &str, candidates: &[&str], apt_package: &str) -> Option<PathBu
         if program.contains('/') {
             return Path::new(program).is_file().then(|| PathBuf::from(program));
         }
-        let path = std::env::var_os("PATH")?;
-        std::env::split_paths(&path)
-            .map(|dir| dir.join(program))
-            .find(|p| p.is_file())
+        xtask::process::which(program)
     };
     if let Some(found) = candidates.iter().find_map(|c| on_path(c)) {
         return Some(found);
     }
-    let message = format!("SKIPPED: {name} not installed (apt-get install {apt_package})");
-    if std::env::var_os("CI").is_some() {
-        panic!("{message}: CI installs it (see .ci/run), so its absence is an error here");
-    }
-    eprintln!("{message}");
+    workbook_tests::skip_unless_ci(&format!(
+        "{name} not installed (apt-get install {apt_package})"
+    ));
     None
 }
 
@@ -261,59 +256,37 @@ fn a_panic_in_the_guest_is_reported_with_the_guests_function_file_and_line() {
 
 #[test]
 fn the_panic_option_alone_uses_the_built_guest() {
-    let ready = host(CHAPTER, HOST);
-    let out = run_host_with(&ready, &["--panic".as_ref()]);
-    let stderr = out.stderr_text();
-    assert_eq!(
-        out.status.and_then(|s| s.code()),
-        Some(1),
-        "stderr:\n{stderr}"
-    );
-    assert!(
-        stderr.contains("chapter_2_guest.wasm` trapped in `divide`"),
-        "stderr:\n{stderr}"
+    assert_fails_clearly(
+        &host(CHAPTER, HOST),
+        &["--panic".as_ref()],
+        &["chapter_2_guest.wasm` trapped in `divide`"],
     );
 }
 
 #[test]
 fn a_second_module_is_refused_with_the_usage() {
-    let ready = host(CHAPTER, HOST);
-    let out = run_host_with(&ready, &["a.wasm".as_ref(), "b.wasm".as_ref()]);
-    let stderr = out.stderr_text();
-    assert_eq!(
-        out.status.and_then(|s| s.code()),
-        Some(1),
-        "stderr:\n{stderr}"
-    );
-    assert!(
-        stderr.contains("unexpected argument `b.wasm`"),
-        "stderr:\n{stderr}"
-    );
-    assert!(
-        stderr.contains("usage: chapter-2-host [module.wasm] [--panic]"),
-        "stderr:\n{stderr}"
+    let out = assert_fails_clearly(
+        &host(CHAPTER, HOST),
+        &["a.wasm".as_ref(), "b.wasm".as_ref()],
+        &[
+            "unexpected argument `b.wasm`",
+            "usage: chapter-2-host [module.wasm] [--panic]",
+        ],
     );
     assert!(out.stdout.is_empty(), "{}", out.stdout_text());
 }
 
 #[test]
 fn a_missing_file_is_named_in_the_error() {
-    let path = root().join("target/test-files/no-such-module.wasm");
-    let out = run_host_with(&host(CHAPTER, HOST), &[path.as_os_str()]);
-    let stderr = out.stderr_text();
-    assert_eq!(
-        out.status.and_then(|s| s.code()),
-        Some(1),
-        "stderr:\n{stderr}"
-    );
-    assert!(
-        stderr.contains(&format!(
+    let path = missing_wasm();
+    assert_fails_clearly(
+        &host(CHAPTER, HOST),
+        &[path.as_os_str()],
+        &[&format!(
             "cannot load the guest module `{}`",
             path.display()
-        )),
-        "stderr:\n{stderr}"
+        )],
     );
-    assert!(!stderr.contains("panicked"), "the host panicked:\n{stderr}");
 }
 
 #[test]

@@ -13,8 +13,7 @@
 use std::sync::OnceLock;
 
 use workbook_tests::{
-    assert_output_snapshot, guest_wasm, host, imports_and_exports, run_host, run_host_with,
-    wasm_from_wat,
+    assert_output_snapshot, guest_wasm, host, imports_and_exports, run_host, wasm_from_wat,
 };
 use xtask_book::size::{self, Ladder, StdFromSource, WasmOpt};
 
@@ -68,11 +67,7 @@ fn std_from_source_present(ladder: &Ladder, what: &str) -> bool {
         StdFromSource::Built => None,
         StdFromSource::Missing { why } => Some(why.as_str()),
     };
-    present(
-        missing,
-        what,
-        "in CI both routes have std's source (rustup's rust-src, Debian's rust-web-src)",
-    )
+    present(missing, what)
 }
 
 /// `wasm-opt`'s rungs are there (see [`present`]).
@@ -81,21 +76,16 @@ fn wasm_opt_present(ladder: &Ladder, what: &str) -> bool {
         WasmOpt::Found { .. } => None,
         WasmOpt::Missing { why } => Some(why.as_str()),
     };
-    present(missing, what, "CI installs binaryen (see .ci/run)")
+    present(missing, what)
 }
 
-/// Whether some rungs of the ladder are there. When they are `missing`:
-/// outside CI, say that the test skips `what`; in CI, where `in_ci` says why
-/// they must be there, fail.
-fn present(missing: Option<&str>, what: &str, in_ci: &str) -> bool {
+/// Whether some rungs of the ladder are there; when they are `missing`, the
+/// test skips `what` (outside CI) or fails (in CI).
+fn present(missing: Option<&str>, what: &str) -> bool {
     let Some(why) = missing else {
         return true;
     };
-    let message = format!("SKIPPED: {what}: {why}");
-    if std::env::var_os("CI").is_some() {
-        panic!("{message}. {in_ci}, so its absence is an error here");
-    }
-    eprintln!("{message}");
+    workbook_tests::skip_unless_ci(&format!("{what}: {why}"));
     false
 }
 
@@ -107,25 +97,10 @@ fn the_host_runs_both_guests_and_prints_what_each_did() {
     assert_output_snapshot(&ready, &run_host(&ready));
 }
 
-/// Run the host on modules; it must fail with exit status 1, no panic, and a
-/// message holding every one of `expected`.
+/// Run the host on modules; it must fail clearly (see
+/// [`workbook_tests::assert_fails_clearly`]). Returns what it printed on stdout.
 fn assert_fails_clearly(args: &[&std::ffi::OsStr], expected: &[&str]) -> String {
-    let out = run_host_with(&host(CHAPTER, HOST), args);
-    let stderr = out.stderr_text();
-    assert_eq!(
-        out.status.and_then(|s| s.code()),
-        Some(1),
-        "stdout:\n{}\nstderr:\n{stderr}",
-        out.stdout_text()
-    );
-    assert!(!stderr.contains("panicked"), "the host panicked:\n{stderr}");
-    for needle in expected {
-        assert!(
-            stderr.contains(needle),
-            "stderr lacks `{needle}`:\n{stderr}"
-        );
-    }
-    out.stdout_text()
+    workbook_tests::assert_fails_clearly(&host(CHAPTER, HOST), args, expected).stdout_text()
 }
 
 #[test]
@@ -153,7 +128,7 @@ fn a_module_that_returns_the_wrong_answer_fails_the_run_but_the_others_are_still
 
 #[test]
 fn a_missing_module_and_a_trapping_one_are_errors_that_name_them() {
-    let missing = workbook_tests::root().join("target/test-files/no-such-module.wasm");
+    let missing = workbook_tests::missing_wasm();
     let traps = wasm_from_wat(
         "sum-traps-ch3",
         r#"(module (func (export "sum") (param i32 i32) (result i32) unreachable))"#,

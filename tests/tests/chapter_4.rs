@@ -5,7 +5,7 @@ use std::ffi::OsStr;
 
 use workbook_tests::{
     Captured, assert_output_snapshot, guest_wasm, host, imports_and_exports, run_host,
-    run_host_with, wasm_from_wat,
+    wasm_from_wat,
 };
 
 const CHAPTER: &str = "chapter-4";
@@ -43,24 +43,10 @@ fn the_world_after_the_script_differs_from_the_world_before() {
     assert!(after.contains("slime   health  18  at (-3, 4)"), "{after}");
 }
 
-/// Run the host with `args`; it must fail with exit status 1, no panic, and a
-/// message holding every one of `expected`. Returns the run's output.
+/// Run the host with `args`; it must fail clearly (see
+/// [`workbook_tests::assert_fails_clearly`]).
 fn assert_fails_clearly(args: &[&OsStr], expected: &[&str]) -> Captured {
-    let out = run_host_with(&host(CHAPTER, HOST), args);
-    let stderr = out.stderr_text();
-    assert_eq!(
-        out.status.and_then(|s| s.code()),
-        Some(1),
-        "stderr:\n{stderr}"
-    );
-    assert!(!stderr.contains("panicked"), "the host panicked:\n{stderr}");
-    for needle in expected {
-        assert!(
-            stderr.contains(needle),
-            "stderr lacks `{needle}`:\n{stderr}"
-        );
-    }
-    out
+    workbook_tests::assert_fails_clearly(&host(CHAPTER, HOST), args, expected)
 }
 
 #[test]
@@ -111,6 +97,23 @@ fn a_failing_import_called_from_wat_traps_with_the_hosts_message() {
             "the script `script`",
             "host::move_by: there is no entity 7; the world has 3 entities",
         ],
+    );
+}
+
+#[test]
+fn a_move_that_would_overflow_a_coordinate_is_refused_not_a_host_panic() {
+    // Entity 1 stands at x = 5; moving it by i32::MAX would overflow the
+    // host's `i32`. The host checks the guest's numbers like it checks ids.
+    let path = wasm_from_wat(
+        "chapter-4-move-overflow",
+        r#"(module
+             (import "host" "move_by" (func $move_by (param i32 i32 i32)))
+             (memory (export "memory") 1)
+             (func (export "script") (call $move_by (i32.const 1) (i32.const 2147483647) (i32.const 0))))"#,
+    );
+    assert_fails_clearly(
+        &[path.as_os_str()],
+        &["host::move_by: moving entity 1 by (2147483647, 0) leaves the map"],
     );
 }
 

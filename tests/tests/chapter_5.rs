@@ -13,8 +13,8 @@ use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use workbook_tests::{
-    assert_output_snapshot, guest_wasm, host, imports_and_exports, run_host, run_host_with,
-    wasm_from_wat,
+    assert_fails_clearly, assert_output_snapshot, guest_wasm, host, imports_and_exports, run_host,
+    run_host_with, wasm_from_wat,
 };
 
 const CHAPTER: &str = "chapter-5";
@@ -387,23 +387,14 @@ fn the_host_stops_with_a_clear_error_on_a_guests_wrong_answer() {
         GOOD_REVERSE,
     );
     let imported = guest_wasm(CHAPTER, IMPORTED_MEMORY_GUEST);
-    let out = run_host_with(
+    let out = assert_fails_clearly(
         &host(CHAPTER, HOST),
         &[path.as_os_str(), imported.as_os_str()],
+        &[
+            &format!("greeting \"Ferris\" with `{}`", path.display()),
+            "the answer of `greet`: 100 bytes at offset 65530 lie outside the guest's memory of 65536 bytes",
+        ],
     );
-    let stderr = out.stderr_text();
-    assert_eq!(
-        out.status.and_then(|s| s.code()),
-        Some(1),
-        "stderr:\n{stderr}"
-    );
-    assert!(!stderr.contains("panicked"), "the host panicked:\n{stderr}");
-    for needle in [
-        format!("greeting \"Ferris\" with `{}`", path.display()),
-        "the answer of `greet`: 100 bytes at offset 65530 lie outside the guest's memory of 65536 bytes".to_string(),
-    ] {
-        assert!(stderr.contains(&needle), "stderr lacks `{needle}`:\n{stderr}");
-    }
     assert!(
         !out.stdout_text().contains("part 2"),
         "{}",
@@ -418,22 +409,13 @@ fn a_module_without_the_allocator_is_refused_by_name() {
         r#"(module (memory (export "memory") 1))"#,
     );
     let imported = guest_wasm(CHAPTER, IMPORTED_MEMORY_GUEST);
-    let out = run_host_with(
+    assert_fails_clearly(
         &host(CHAPTER, HOST),
         &[path.as_os_str(), imported.as_os_str()],
-    );
-    let stderr = out.stderr_text();
-    assert_eq!(
-        out.status.and_then(|s| s.code()),
-        Some(1),
-        "stderr:\n{stderr}"
-    );
-    assert!(
-        stderr.contains(&format!(
+        &[&format!(
             "`{}` must export `alloc` as fn(i32) -> i32",
             path.display()
-        )),
-        "{stderr}"
+        )],
     );
 }
 
@@ -472,6 +454,27 @@ fn a_guest_without_a_memory_import_cannot_run_in_host_memory() {
         "`{}` imports no memory: was it linked with `--import-memory`?",
         own.display()
     )));
+}
+
+#[test]
+fn a_memory_import_too_large_to_grow_is_an_error_not_a_panic() {
+    // Valid wasm: a minimum of 65,530 pages is under the 4 GiB of a 32-bit
+    // memory, but 16 more pages of growth would pass it.
+    let path = wasm_from_wat(
+        "chapter-5-huge-memory",
+        r#"(module (import "env" "memory" (memory 65530)))"#,
+    );
+    let Err(err) = instantiate_with_host_memory(&engine().expect("an engine"), &path, false, 16)
+    else {
+        panic!("a memory of more than 4 GiB was made");
+    };
+    assert!(
+        message(&err).contains(&format!(
+            "`{}` asks for 65530 pages: with 16 more that is 65546, too large for a 32-bit memory",
+            path.display()
+        )),
+        "{err:?}"
+    );
 }
 
 /// The memories a module imports and exports, as (module, name) and names.

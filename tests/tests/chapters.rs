@@ -35,6 +35,11 @@ fn every_chapter_has_a_test_file_a_snapshot_per_host_and_a_page() {
         let text = std::fs::read_to_string(&tests)
             .unwrap_or_else(|_| panic!("{ch} has no {}", tests.display()));
         assert!(!ch.hosts.is_empty(), "{ch} has no host");
+        assert!(
+            text.contains("assert_output_snapshot"),
+            "{} does not check its hosts' snapshots",
+            tests.display()
+        );
         for host in &ch.hosts {
             assert!(
                 host.snapshot.is_file(),
@@ -43,14 +48,15 @@ fn every_chapter_has_a_test_file_a_snapshot_per_host_and_a_page() {
                 host.snapshot.display()
             );
             assert!(
-                text.contains("assert_output_snapshot"),
-                "{} does not check its hosts' snapshots",
-                tests.display()
+                text.contains(&format!("\"{}\"", host.package)),
+                "{}: the host {} is never named",
+                tests.display(),
+                host.package
             );
         }
         for guest in &ch.guests {
             assert!(
-                text.contains(guest.as_str()) || text.contains("GUEST"),
+                text.contains(&format!("\"{guest}\"")),
                 "{}: the guest {guest} is never named",
                 tests.display()
             );

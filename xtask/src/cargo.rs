@@ -56,6 +56,16 @@ pub fn run_build(mut cmd: Command, what: &str, messages: Messages) -> Result<Vec
         Messages::Capture => {
             cmd.arg("--color=never");
             let out = process::run_captured(cmd, BUILD_TIMEOUT)?;
+            if out.timed_out() {
+                let killed = process::TimedOut {
+                    what: format!("building {what}"),
+                    after: BUILD_TIMEOUT,
+                };
+                return Err(anyhow::Error::new(killed).context(format!(
+                    "building {what} failed:\n{}",
+                    compiler_messages(&out.stderr_text())
+                )));
+            }
             if !out.success() {
                 bail!(
                     "building {what} failed ({}):\n{}",

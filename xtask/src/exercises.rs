@@ -223,11 +223,16 @@ pub fn load(root: &Path) -> Result<Manifest> {
         .with_context(|| format!("cannot read {}", path.display()))?;
     let manifest: Manifest = toml::from_str(&text)
         .with_context(|| format!("{} is not a valid manifest", path.display()))?;
-    validate(&manifest).with_context(|| format!("{} is not a valid manifest", path.display()))?;
+    let chapters: Vec<u32> = crate::chapters::all(root)?
+        .iter()
+        .map(|c| c.number)
+        .collect();
+    validate(&manifest, &chapters)
+        .with_context(|| format!("{} is not a valid manifest", path.display()))?;
     Ok(manifest)
 }
 
-fn validate(manifest: &Manifest) -> Result<()> {
+fn validate(manifest: &Manifest, chapters: &[u32]) -> Result<()> {
     let mut seen = std::collections::HashSet::new();
     for ex in &manifest.exercises {
         if !seen.insert(ex.id.as_str()) {
@@ -250,8 +255,26 @@ fn validate(manifest: &Manifest) -> Result<()> {
         if ex.checks.is_empty() {
             bail!("exercise `{}` has no checks", ex.id);
         }
+        if !chapters.contains(&ex.chapter) {
+            bail!(
+                "exercise `{}` belongs to chapter {}, which does not exist (chapters: {chapters:?})",
+                ex.id,
+                ex.chapter
+            );
+        }
         if ex.edit.is_empty() {
             bail!("exercise `{}` names no files to edit", ex.id);
+        }
+        for file in &ex.edit {
+            let inside = Path::new(file)
+                .components()
+                .all(|c| matches!(c, std::path::Component::Normal(_)));
+            if file.is_empty() || !inside {
+                bail!(
+                    "exercise `{}`: the file to edit `{file}` must be a path inside the exercise's folder",
+                    ex.id
+                );
+            }
         }
         for check in &ex.checks {
             if let Check::Call {
@@ -298,5 +321,60 @@ impl Manifest {
             .iter()
             .filter(|e| e.chapter == chapter)
             .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn manifest(chapter: u32, edit: &str) -> Manifest {
+        toml::from_str(&format!(
+            r#"
+[[exercise]]
+id = "probe"
+chapter = {chapter}
+title = "t"
+task = "t"
+edit = ["{edit}"]
+points = 1
+hints = ["h"]
+
+[[exercise.check]]
+kind = "call"
+about = "a"
+export = "sum"
+args = [1, 2]
+returns = [3]
+"#
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_good_exercise_passes_validation() {
+        validate(&manifest(1, "guest/src/lib.rs"), &[1, 2]).unwrap();
+    }
+
+    #[test]
+    fn an_exercise_of_a_chapter_that_does_not_exist_is_refused() {
+        let err = validate(&manifest(99, "guest/src/lib.rs"), &[1, 2]).unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("belongs to chapter 99, which does not exist"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_file_to_edit_outside_the_exercise_is_refused() {
+        for edit in ["../../../Cargo.toml", "/etc/passwd", ""] {
+            let err = validate(&manifest(1, edit), &[1]).unwrap_err();
+            assert!(
+                err.to_string()
+                    .contains("must be a path inside the exercise's folder"),
+                "{edit}: {err}"
+            );
+        }
     }
 }

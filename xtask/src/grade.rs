@@ -61,6 +61,10 @@ pub struct Graded {
     /// failing checks' expected and actual values.
     pub message: String,
     pub checks: Vec<CheckResult>,
+    /// Whether the grade depended on time: a build, call or run was killed
+    /// for taking too long. Such a grade is never reused (see [`cache`]).
+    #[serde(skip)]
+    pub timed_out: bool,
 }
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
@@ -70,6 +74,33 @@ pub struct CheckResult {
     /// Why it failed: expected against actual.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    #[serde(skip)]
+    pub timed_out: bool,
+}
+
+/// Why a check failed, and whether that depended on time (a process killed
+/// for running too long), which a faster or quieter machine might not repeat.
+struct Failure {
+    detail: String,
+    timed_out: bool,
+}
+
+impl From<String> for Failure {
+    fn from(detail: String) -> Self {
+        Failure {
+            detail,
+            timed_out: false,
+        }
+    }
+}
+
+impl Failure {
+    fn from_error(err: anyhow::Error) -> Self {
+        Failure {
+            timed_out: process::timed_out(&err),
+            detail: format!("{err:#}"),
+        }
+    }
 }
 
 /// Built artifacts of one exercise.
@@ -89,7 +120,7 @@ pub fn grade(
     limits: &Limits,
     progress: &dyn Fn(&str),
 ) -> Graded {
-    let result = |status, message: String, checks: Vec<CheckResult>| Graded {
+    let result = |status, message: String, checks: Vec<CheckResult>, timed_out| Graded {
         id: exercise.id.clone(),
         chapter: exercise.chapter,
         title: exercise.title.clone(),
@@ -103,19 +134,24 @@ pub fn grade(
         builds: status == Status::Pass || !checks.is_empty(),
         message,
         checks,
+        timed_out,
     };
     let dir = exercise.dir(root, tree);
     if !dir.join("Cargo.toml").is_file() {
-        let shown = dir.strip_prefix(root).unwrap_or(&dir).display().to_string();
+        let shown = report::rel(root, &dir);
         return result(
             Status::Error,
             format!("the exercise's folder {shown} (with its Cargo.toml) is missing"),
             vec![],
+            false,
         );
     }
     let built = match build(root, toolchain, exercise, tree, progress) {
         Ok(built) => built,
-        Err(err) => return result(Status::Fail, format!("{err:#}"), vec![]),
+        Err(err) => {
+            let timed_out = process::timed_out(&err);
+            return result(Status::Fail, format!("{err:#}"), vec![], timed_out);
+        }
     };
     let mut checks = Vec::new();
     for (i, check) in exercise.checks.iter().enumerate() {
@@ -129,13 +165,15 @@ pub fn grade(
         checks.push(CheckResult {
             about: check.about().to_string(),
             passed: outcome.is_ok(),
-            detail: outcome.err(),
+            timed_out: outcome.as_ref().is_err_and(|f| f.timed_out),
+            detail: outcome.err().map(|f| f.detail),
         });
     }
+    let timed_out = checks.iter().any(|c| c.timed_out);
     let failed: Vec<&CheckResult> = checks.iter().filter(|c| !c.passed).collect();
     if failed.is_empty() {
         let message = format!("all {} checks pass", checks.len());
-        result(Status::Pass, message, checks)
+        result(Status::Pass, message, checks, timed_out)
     } else {
         let mut message = format!("{} of {} checks fail", failed.len(), checks.len());
         for check in &failed {
@@ -145,7 +183,7 @@ pub fn grade(
                 indent(check.detail.as_deref().unwrap_or(""))
             );
         }
-        result(Status::Fail, message, checks)
+        result(Status::Fail, message, checks, timed_out)
     }
 }
 
@@ -207,7 +245,7 @@ fn run_check(
     limits: &Limits,
     built: &Built,
     check: &Check,
-) -> std::result::Result<(), String> {
+) -> std::result::Result<(), Failure> {
     match check {
         Check::Call {
             guest,
@@ -230,14 +268,15 @@ fn run_check(
                     .join(", ")
             );
             let outcome =
-                sandbox::call(root, wasm, export, args, &env).map_err(|e| format!("{e:#}"))?;
+                sandbox::call(root, wasm, export, args, &env).map_err(Failure::from_error)?;
             match (&outcome.returned, &outcome.trapped) {
                 (Some(values), _) => {
                     if let Some(expected) = traps {
                         return Err(format!(
                             "expected {call} to trap with `{expected}`, but it returned {}",
                             show(values)
-                        ));
+                        )
+                        .into());
                     }
                     if let Some(expected) = returns
                         && values != expected
@@ -246,7 +285,8 @@ fn run_check(
                             "expected {call} to return {}, it returned {}",
                             show(expected),
                             show(values)
-                        ));
+                        )
+                        .into());
                     }
                 }
                 (None, trapped) => {
@@ -257,17 +297,18 @@ fn run_check(
                             return Err(format!(
                                 "{call} trapped, but not with `{expected}`:\n{}",
                                 seen.trim()
-                            ));
+                            )
+                            .into());
                         }
                         Some(_) => {}
-                        None => return Err(format!("{call} trapped:\n{}", seen.trim())),
+                        None => return Err(format!("{call} trapped:\n{}", seen.trim()).into()),
                     }
                 }
             }
             if let Some(expected) = stdout
                 && let Some(diff) = report::diff(expected, &outcome.stdout)
             {
-                return Err(format!("{call} printed something else on stdout:\n{diff}"));
+                return Err(format!("{call} printed something else on stdout:\n{diff}").into());
             }
             Ok(())
         }
@@ -291,7 +332,7 @@ fn run_check(
             let mut cmd = Command::new(exe);
             cmd.args(&args).current_dir(root);
             let out =
-                process::run_captured(cmd, limits.host_timeout).map_err(|e| format!("{e:#}"))?;
+                process::run_captured(cmd, limits.host_timeout).map_err(Failure::from_error)?;
             let shown_args = shown(root, &args);
             let context = || {
                 format!(
@@ -301,7 +342,10 @@ fn run_check(
                 )
             };
             let Some(status) = out.status else {
-                return Err(format!("`host {shown_args}` {}", out.ending()));
+                return Err(Failure {
+                    detail: format!("`host {shown_args}` {}", out.ending()),
+                    timed_out: true,
+                });
             };
             if status.code() != Some(*exit) {
                 let why = match status.code() {
@@ -312,7 +356,7 @@ fn run_check(
                 return Err(format!(
                     "expected `host {shown_args}` to exit with {exit}, it ended with {status}{why}\n{}",
                     context()
-                ));
+                ).into());
             }
             if let Some(expected) = stdout
                 && let Some(diff) = report::diff(expected, &out.stdout_text())
@@ -328,14 +372,16 @@ fn run_check(
                 };
                 return Err(format!(
                     "`host {shown_args}` printed something else on stdout:\n{diff}{ending}"
-                ));
+                )
+                .into());
             }
             for needle in stdout_contains {
                 if !out.stdout_text().contains(needle.as_str()) {
                     return Err(format!(
                         "expected the stdout of `host {shown_args}` to hold `{needle}`\n{}",
                         context()
-                    ));
+                    )
+                    .into());
                 }
             }
             for needle in stderr_contains {
@@ -343,7 +389,8 @@ fn run_check(
                     return Err(format!(
                         "expected the stderr of `host {shown_args}` to hold `{needle}`\n{}",
                         context()
-                    ));
+                    )
+                    .into());
                 }
             }
             Ok(())
@@ -357,7 +404,7 @@ fn run_check(
             let dir = exercise.dir(root, tree);
             let package = exercise
                 .package(root, tree, guest)
-                .map_err(|e| format!("{e:#}"))?;
+                .map_err(Failure::from_error)?;
             let wasm = GuestBuild::new(
                 dir.join("Cargo.toml"),
                 vec![package],
@@ -372,7 +419,8 @@ fn run_check(
             if size > *max_bytes {
                 return Err(format!(
                     "the {profile} .wasm is {size} bytes; the budget is {max_bytes} bytes"
-                ));
+                )
+                .into());
             }
             Ok(())
         }
@@ -566,12 +614,7 @@ pub mod cache {
         tree: &Tree,
         graded: &Graded,
     ) {
-        let timed = graded
-            .checks
-            .iter()
-            .filter_map(|c| c.detail.as_deref())
-            .any(|d| d.contains("killed after") || d.contains("did not finish"));
-        if timed || graded.status == Status::Error {
+        if graded.timed_out || graded.status == Status::Error {
             return;
         }
         let Some(key) = key(root, toolchain, exercise, tree) else {

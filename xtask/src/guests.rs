@@ -20,8 +20,6 @@ pub struct GuestBuild {
     pub target_dir: PathBuf,
     /// A cargo profile: `dev`, `release` or a custom one.
     pub profile: String,
-    /// Extra cargo arguments, such as `--config` overrides.
-    pub extra_args: Vec<String>,
     /// When set, std is compiled from its source for this build, with these
     /// flags for every crate (see [`Toolchain::cargo_with_std_from_source`]).
     pub std_from_source: Option<String>,
@@ -38,18 +36,12 @@ impl GuestBuild {
             packages,
             target_dir: target_dir.into(),
             profile: "dev".into(),
-            extra_args: Vec::new(),
             std_from_source: None,
         }
     }
 
     pub fn profile(mut self, profile: &str) -> Self {
         self.profile = profile.into();
-        self
-    }
-
-    pub fn arg(mut self, arg: impl Into<String>) -> Self {
-        self.extra_args.push(arg.into());
         self
     }
 
@@ -73,8 +65,7 @@ impl GuestBuild {
             .arg(&self.manifest)
             .arg("--target-dir")
             .arg(&self.target_dir)
-            .args(["--profile", &self.profile])
-            .args(&self.extra_args);
+            .args(["--profile", &self.profile]);
         for package in &self.packages {
             cmd.args(["--package", package]);
         }

@@ -149,12 +149,8 @@ fn dispatch(command: Cmd) -> Result<ExitCode> {
                 vec![chapters::find(&root, &chapter)?]
             };
             let toolchain = guest_toolchain()?;
-            run::build_all_guests(&root, &toolchain, &list)?;
-            for chapter in &list {
-                for guest in &chapter.guests {
-                    let path = guests::wasm_path(&guests::target_dir(&root), guest, "dev");
-                    println!("{}", path.strip_prefix(&root).unwrap_or(&path).display());
-                }
+            for (_, path) in run::build_all_guests(&root, &toolchain, &list)? {
+                println!("{}", report::rel(&root, &path));
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -228,7 +224,7 @@ fn run_chapter(root: &Path, chapter: &str) -> Result<ExitCode> {
             .iter()
             .map(|a| {
                 let p = Path::new(a);
-                p.strip_prefix(root).unwrap_or(p).display().to_string()
+                report::rel(root, p)
             })
             .collect();
         eprintln!("running {} {}", ready.host.package, shown.join(" "));
@@ -241,6 +237,20 @@ fn run_chapter(root: &Path, chapter: &str) -> Result<ExitCode> {
 }
 
 fn grade(root: &Path, json: Option<&Path>, solutions: bool) -> Result<ExitCode> {
+    // Before minutes of grading: can the report be written where asked?
+    if let Some(path) = json {
+        let dir = match path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        if !dir.is_dir() {
+            bail!(
+                "cannot write the report {}: the folder {} does not exist",
+                path.display(),
+                dir.display()
+            );
+        }
+    }
     let toolchain = guest_toolchain()?;
     let manifest = exercises::load(root)?;
     let tree = if solutions {
@@ -315,12 +325,16 @@ fn test(root: &Path) -> Result<ExitCode> {
         &Tree::Exercises,
         check::Reuse::Never,
     );
+    let lock = xtask::pristine::load(root)?;
     for (exercise, graded) in list.iter().zip(starters) {
         let dir = exercise.dir(root, &Tree::Exercises);
         let files: Vec<PathBuf> = exercise.edit.iter().map(|f| dir.join(f)).collect();
-        let untouched = xtask::pristine::untouched(root, &files).unwrap_or(false);
+        let untouched = xtask::pristine::untouched(root, &lock, &files)?;
         let id = &exercise.id;
-        if !graded.builds {
+        if graded.status == Status::Error {
+            report::fail(id, &graded.message);
+            failures.push(format!("the starter of `{id}` could not be graded"));
+        } else if !graded.builds {
             report::fail(id, "the starter does not build");
             failures.push(format!("the starter of `{id}` does not build"));
         } else if untouched && graded.status == Status::Pass {
@@ -377,7 +391,7 @@ fn doctor(root: &Path) -> Result<ExitCode> {
         report::note(&format!(
             "route 2 is skipped for a day after it failed: {} (delete {} to try again)",
             text.trim(),
-            memo.strip_prefix(root).unwrap_or(&memo).display()
+            report::rel(root, &memo)
         ));
     }
     match toolchain::find() {

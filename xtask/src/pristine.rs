@@ -19,18 +19,12 @@ pub const LOCK: &str = "exercises/starters.lock";
 
 /// Every file students edit, as (key in the lock, path on disk).
 pub fn starter_files(root: &Path, manifest: &Manifest) -> Vec<(String, PathBuf)> {
-    let base = Tree::Exercises.base(root);
     let mut files = Vec::new();
     for ex in &manifest.exercises {
         let dir = ex.dir(root, &Tree::Exercises);
         for file in &ex.edit {
             let path = dir.join(file);
-            let key = path
-                .strip_prefix(&base)
-                .unwrap_or(&path)
-                .to_string_lossy()
-                .replace('\\', "/");
-            files.push((key, path));
+            files.push((key_of(root, &path), path));
         }
     }
     files
@@ -82,9 +76,9 @@ fn key_of(root: &Path, file: &Path) -> String {
         .replace('\\', "/")
 }
 
-/// The starter content of `file` (a path under `exercises/`).
-pub fn starter(root: &Path, file: &Path) -> Result<Vec<u8>> {
-    let lock = load(root)?;
+/// The starter content of `file` (a path under `exercises/`), by the `lock`
+/// that [`load`] read.
+pub fn starter(root: &Path, lock: &BTreeMap<String, String>, file: &Path) -> Result<Vec<u8>> {
     let key = key_of(root, file);
     let Some(id) = lock.get(&key) else {
         bail!("{LOCK} has no starter for {key}");
@@ -94,9 +88,9 @@ pub fn starter(root: &Path, file: &Path) -> Result<Vec<u8>> {
     })
 }
 
-/// Whether every one of `files` still holds its starter content.
-pub fn untouched(root: &Path, files: &[PathBuf]) -> Result<bool> {
-    let lock = load(root)?;
+/// Whether every one of `files` still holds its starter content, by the
+/// `lock` that [`load`] read.
+pub fn untouched(root: &Path, lock: &BTreeMap<String, String>, files: &[PathBuf]) -> Result<bool> {
     for file in files {
         let key = key_of(root, file);
         match lock.get(&key) {

@@ -78,6 +78,14 @@ pub fn diff(expected: &str, actual: &str) -> Option<String> {
     Some(out)
 }
 
+/// `path` as the user sees it: relative to the workbook's root when inside it.
+pub fn rel(root: &std::path::Path, path: &std::path::Path) -> String {
+    path.strip_prefix(root)
+        .unwrap_or(path)
+        .display()
+        .to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::diff;

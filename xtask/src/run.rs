@@ -32,12 +32,21 @@ impl ReadyHost {
     }
 }
 
-/// Build every guest of the workbook's chapters with one cargo run.
-pub fn build_all_guests(root: &Path, toolchain: &Toolchain, chapters: &[Chapter]) -> Result<()> {
+/// Build every guest of `chapters` with one cargo run; returns each guest's
+/// package and `.wasm`.
+pub fn build_all_guests(
+    root: &Path,
+    toolchain: &Toolchain,
+    chapters: &[Chapter],
+) -> Result<Vec<(String, PathBuf)>> {
     let packages: Vec<String> = chapters.iter().flat_map(|c| c.guests.clone()).collect();
-    GuestBuild::new(root.join("Cargo.toml"), packages, guests::target_dir(root))
-        .run(toolchain, Messages::Show)?;
-    Ok(())
+    let wasm = GuestBuild::new(
+        root.join("Cargo.toml"),
+        packages.clone(),
+        guests::target_dir(root),
+    )
+    .run(toolchain, Messages::Show)?;
+    Ok(packages.into_iter().zip(wasm).collect())
 }
 
 /// Build a chapter's guests and hosts; return its hosts ready to run.

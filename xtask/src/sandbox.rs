@@ -34,8 +34,11 @@ fn guest_call(root: &Path) -> Result<&'static PathBuf> {
     EXE.get_or_init(|| {
         let packages = vec!["guest-call".to_string()];
         cargo::build_hosts(&root.join("Cargo.toml"), &packages, Messages::Capture)
-            .map(|mut exes| exes.remove("guest-call").unwrap_or_default())
             .map_err(|e| format!("{e:#}"))
+            .and_then(|mut exes| {
+                exes.remove("guest-call")
+                    .ok_or_else(|| "cargo built no `guest-call` executable".to_string())
+            })
     })
     .as_ref()
     .map_err(|e| anyhow!("cannot build the grader's sandbox (xtask/guest-call): {e}"))
@@ -57,10 +60,11 @@ pub fn call(
     cmd.arg("--").args(args.iter().map(i64::to_string));
     let out = process::run_captured(cmd, CALL_TIMEOUT)?;
     if out.timed_out() {
-        bail!(
-            "calling `{export}` did not finish within {}s",
-            CALL_TIMEOUT.as_secs()
-        );
+        return Err(process::TimedOut {
+            what: format!("calling `{export}`"),
+            after: CALL_TIMEOUT,
+        }
+        .into());
     }
     if !out.success() {
         bail!("{}", out.stderr_text().trim_end());

@@ -53,7 +53,7 @@ pub fn hint(root: &Path, id: Option<&str>, all: bool) -> Result<()> {
         let solution = exercise.dir(root, &Tree::Solutions);
         println!(
             "  That was the last hint. The reference answer is in {}.",
-            solution.strip_prefix(root).unwrap_or(&solution).display()
+            report::rel(root, &solution)
         );
     } else {
         println!(
@@ -108,17 +108,21 @@ pub fn reset(root: &Path, id: &str, yes: bool) -> Result<()> {
     let manifest = exercises::load(root)?;
     let exercise = manifest.find(id)?;
     let dir = exercise.dir(root, &Tree::Exercises);
+    if !dir.join("Cargo.toml").is_file() {
+        let shown = report::rel(root, &dir);
+        bail!(
+            "the exercise's folder {shown} (with its Cargo.toml) is missing; `git checkout HEAD -- {shown}` brings back the last committed version, then `cargo xtask reset {id}` the starter"
+        );
+    }
     let files: Vec<PathBuf> = exercise.edit.iter().map(|f| dir.join(f)).collect();
+    let lock = pristine::load(root)?;
     let mut starters = Vec::new();
     for file in &files {
-        let starter = pristine::starter(root, file)
+        let starter = pristine::starter(root, &lock, file)
             .with_context(|| format!("cannot find the starter version of {}", file.display()))?;
         starters.push(starter);
     }
-    let shown: Vec<String> = files
-        .iter()
-        .map(|f| f.strip_prefix(root).unwrap_or(f).display().to_string())
-        .collect();
+    let shown: Vec<String> = files.iter().map(|f| report::rel(root, f)).collect();
     if !yes {
         if !std::io::stdin().is_terminal() {
             bail!("`reset` overwrites your work: confirm with `cargo xtask reset {id} --yes`");
@@ -225,7 +229,7 @@ pub fn watch(root: &Path, toolchain: &Toolchain, id: Option<&str>) -> Result<()>
         let edit = exercise.dir(root, &Tree::Exercises);
         println!(
             "Watching {} — save a file to grade again; Enter: grade now, h: hint, q: quit",
-            edit.strip_prefix(root).unwrap_or(&edit).display()
+            report::rel(root, &edit)
         );
         // Wait for something relevant, then let a burst of saves settle.
         loop {

@@ -26,7 +26,6 @@
 //! | `WORKBOOK_WASM_LD` | build-std: the linker (default `/usr/lib/llvm-19/bin/wasm-ld`, then `wasm-ld` on `PATH`) |
 //! | `WORKBOOK_WASI_LIBC` | build-std: folder holding wasi-libc's `libc.a` (default `/usr/lib/wasm32-wasi`) |
 
-use std::ffi::OsString;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -197,7 +196,7 @@ impl Toolchain {
 
 /// Whether `rustc`'s sysroot holds the standard library's source.
 fn has_std_source(rustc: &Path) -> bool {
-    output_of(
+    process::output_of(
         Command::new(rustc)
             .args(["--print", "sysroot"])
             .current_dir(crate::root()),
@@ -373,14 +372,6 @@ fn no_toolchain_error(survey: &Survey, tried_installing: bool) -> anyhow::Error 
         "Fix it in one of two ways:\n  rustup target add {TARGET}                      (downloads the target's std)\n  sudo apt-get install {}   (Debian 12: std is built from source)\nthen run `cargo xtask doctor` to see the route in use.",
         DEBIAN_PACKAGES.join(" ")
     );
-    if let Some(route) = &survey.forced
-        && route != "rustup"
-        && route != "build-std"
-    {
-        msg = format!(
-            "WORKBOOK_GUEST_ROUTE is `{route}`; it must be `rustup` or `build-std`.\n{msg}"
-        );
-    }
     anyhow::anyhow!(msg)
 }
 
@@ -403,17 +394,21 @@ pub fn describe_build_std(state: &std::result::Result<Toolchain, Vec<String>>) -
 
 /// Route 1: the rustc on PATH (rustup's proxy, normally) and its sysroot.
 fn rustup_state() -> RustupState {
-    if which("rustup").is_none() {
+    if process::which("rustup").is_none() {
         return RustupState::Absent;
     }
     let rustc = PathBuf::from("rustc");
     let Some(version) = rustc_version(&rustc) else {
         return RustupState::Absent;
     };
-    let has_target =
-        output_of(Command::new(&rustc).args(["--print", "target-libdir", "--target", TARGET]))
-            .map(PathBuf::from)
-            .is_some_and(|libdir| dir_has_std(&libdir));
+    let has_target = process::output_of(Command::new(&rustc).args([
+        "--print",
+        "target-libdir",
+        "--target",
+        TARGET,
+    ]))
+    .map(PathBuf::from)
+    .is_some_and(|libdir| dir_has_std(&libdir));
     if has_target {
         RustupState::Ready(Toolchain {
             route: Route::Rustup,
@@ -454,7 +449,7 @@ fn build_std() -> std::result::Result<Toolchain, Vec<String>> {
     }
     let linker = env_path("WORKBOOK_WASM_LD")
         .or_else(|| Some(PathBuf::from("/usr/lib/llvm-19/bin/wasm-ld")).filter(|p| p.is_file()))
-        .or_else(|| which("wasm-ld"));
+        .or_else(|| process::which("wasm-ld"));
     if !linker.as_ref().is_some_and(|p| p.is_file()) {
         missing.push("the linker wasm-ld (Debian: lld-19)".into());
     }
@@ -478,8 +473,8 @@ fn build_std() -> std::result::Result<Toolchain, Vec<String>> {
 
 fn debian_as_root() -> bool {
     Path::new("/etc/debian_version").is_file()
-        && which("apt-get").is_some()
-        && output_of(Command::new("id").arg("-u")).as_deref() == Some("0")
+        && process::which("apt-get").is_some()
+        && process::output_of(Command::new("id").arg("-u")).as_deref() == Some("0")
 }
 
 fn install_debian_packages() -> Result<()> {
@@ -522,31 +517,11 @@ fn dir_has_std(libdir: &Path) -> bool {
 }
 
 fn rustc_version(rustc: &Path) -> Option<String> {
-    output_of(Command::new(rustc).arg("--version"))
-}
-
-/// The trimmed stdout of a command that succeeded, or `None`.
-fn output_of(cmd: &mut Command) -> Option<String> {
-    let out = cmd
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .output()
-        .ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+    process::output_of(Command::new(rustc).arg("--version"))
 }
 
 fn env_path(var: &str) -> Option<PathBuf> {
     std::env::var_os(var)
         .filter(|v| !v.is_empty())
         .map(PathBuf::from)
-}
-
-/// The first executable called `name` on `PATH`.
-pub fn which(name: &str) -> Option<PathBuf> {
-    let path: OsString = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(name))
-        .find(|p| p.is_file())
 }

@@ -14,9 +14,7 @@ use std::sync::{Arc, Mutex};
 use anyhow::{Context, Result, bail};
 use regex::Regex;
 
-use xtask::cargo::Messages;
 use xtask::chapters;
-use xtask::guests::{self, GuestBuild};
 use xtask::snapshot;
 use xtask::toolchain::Toolchain;
 
@@ -53,18 +51,11 @@ pub fn generate(root: &Path, toolchain: &Toolchain) -> Result<()> {
     }
 
     // The WAT of every chapter guest: its imports and exports, the part a reader reads.
-    let packages: Vec<String> = all.iter().flat_map(|c| c.guests.clone()).collect();
-    let wasm = GuestBuild::new(
-        root.join("Cargo.toml"),
-        packages.clone(),
-        guests::target_dir(root),
-    )
-    .run(toolchain, Messages::Show)?;
     let wat_dir = generated.join("wat");
     std::fs::create_dir_all(&wat_dir)?;
-    for (package, path) in packages.iter().zip(&wasm) {
+    for (package, path) in xtask::run::build_all_guests(root, toolchain, &all)? {
         let bytes =
-            std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+            std::fs::read(&path).with_context(|| format!("cannot read {}", path.display()))?;
         let text = wasmprinter::print_bytes(&bytes)
             .with_context(|| format!("cannot print {}", path.display()))?;
         write_if_changed(
@@ -172,6 +163,12 @@ impl std::io::Write for Capture {
 /// Everything `cargo xtask book` does: generate, lint, build, check links.
 pub fn generate_and_build(root: &Path, toolchain: &Toolchain) -> Result<PathBuf> {
     generate(root, toolchain)?;
+    build_checked(root)
+}
+
+/// Lint the pages, build the book and check its links, with what
+/// [`generate`] wrote last.
+pub fn build_checked(root: &Path) -> Result<PathBuf> {
     let problems = lint(root)?;
     if !problems.is_empty() {
         bail!("the book's pages break its rules:\n{}", problems.join("\n"));
@@ -467,7 +464,11 @@ pub fn serve(root: &Path, toolchain: &Toolchain, port: u16, open: bool) -> Resul
     let address = format!("127.0.0.1:{port}");
     let server = tiny_http::Server::http(&address)
         .map_err(|e| anyhow::anyhow!("cannot listen on {address}: {e}"))?;
-    let url = format!("http://{address}/");
+    // With port 0 the system picks one: say the one it picked.
+    let url = match server.server_addr().to_ip() {
+        Some(bound) => format!("http://{bound}/"),
+        None => format!("http://{address}/"),
+    };
     println!(
         "Serving the book at {url} (Ctrl-C stops); it is rebuilt when a page or a chapter changes."
     );
@@ -526,7 +527,9 @@ fn percent_decode(s: &str) -> String {
     while i < bytes.len() {
         if bytes[i] == b'%'
             && i + 2 < bytes.len()
-            && let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+            && let Some(b) = std::str::from_utf8(&bytes[i + 1..i + 3])
+                .ok()
+                .and_then(|hex| u8::from_str_radix(hex, 16).ok())
         {
             out.push(b);
             i += 3;
@@ -540,7 +543,7 @@ fn percent_decode(s: &str) -> String {
 
 pub fn open_in_browser(url: &str) {
     for opener in ["xdg-open", "open"] {
-        if xtask::toolchain::which(opener).is_some()
+        if xtask::process::which(opener).is_some()
             && std::process::Command::new(opener).arg(url).spawn().is_ok()
         {
             return;
@@ -551,22 +554,34 @@ pub fn open_in_browser(url: &str) {
 
 /// Poll the sources once a second; rebuild when one changed.
 fn rebuild_on_change(root: &Path, toolchain: &Toolchain) {
-    let watched = [
-        root.join("book/src"),
-        root.join("book/book.toml"),
+    // A page edit only rebuilds the book; a change to the code behind it
+    // (chapters, the manifest, the size profiles) also regenerates what the
+    // pages include, chapter 3's size ladder with it.
+    let pages = [root.join("book/src"), root.join("book/book.toml")];
+    let code = [
         root.join("chapters"),
+        root.join("exercises/exercises.toml"),
+        root.join("Cargo.toml"),
     ];
-    let mut last = newest_change(&watched, &generated_dir(root));
+    let skip = generated_dir(root);
+    let mut last = (newest_change(&pages, &skip), newest_change(&code, &skip));
     loop {
         std::thread::sleep(std::time::Duration::from_secs(1));
-        let now = newest_change(&watched, &generated_dir(root));
-        if now != last {
-            last = now;
-            println!("a source changed: rebuilding the book");
-            match generate_and_build(root, toolchain) {
-                Ok(_) => println!("rebuilt; reload the page"),
-                Err(err) => println!("the book does not build: {err:#}"),
-            }
+        let now = (newest_change(&pages, &skip), newest_change(&code, &skip));
+        if now == last {
+            continue;
+        }
+        let rebuilt = if now.1 != last.1 {
+            println!("the code changed: regenerating and rebuilding the book");
+            generate_and_build(root, toolchain)
+        } else {
+            println!("a page changed: rebuilding the book");
+            build_checked(root)
+        };
+        last = now;
+        match rebuilt {
+            Ok(_) => println!("rebuilt; reload the page"),
+            Err(err) => println!("the book does not build: {err:#}"),
         }
     }
 }
@@ -590,4 +605,19 @@ fn newest_change(paths: &[PathBuf], skip: &Path) -> Option<std::time::SystemTime
         }
     }
     newest
+}
+
+#[cfg(test)]
+mod tests {
+    use super::percent_decode;
+
+    #[test]
+    fn percent_escapes_are_decoded_and_broken_ones_kept() {
+        assert_eq!(percent_decode("a%20b"), "a b");
+        assert_eq!(percent_decode("%E2%9C%93"), "✓");
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%zz"), "%zz");
+        // A `%` followed by a character of more than one byte: kept as it is.
+        assert_eq!(percent_decode("/%aé"), "/%aé");
+    }
 }

@@ -56,10 +56,7 @@ fn run(command: Cmd) -> Result<()> {
         } => {
             let out = xtask_book::book::generate_and_build(&root, &toolchain)?;
             let index = out.join("index.html");
-            println!(
-                "the book is in {}",
-                index.strip_prefix(&root).unwrap_or(&index).display()
-            );
+            println!("the book is in {}", xtask::report::rel(&root, &index));
             if open {
                 xtask_book::book::open_in_browser(&format!("file://{}", index.display()));
             }

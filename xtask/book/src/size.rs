@@ -23,7 +23,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
@@ -416,10 +416,7 @@ pub fn run(root: &Path, toolchain: &Toolchain) -> Result<()> {
     let ladder = ladder(root, toolchain)?;
     println!("{}", text_table(&ladder));
     for path in write_book_files(root, &ladder)? {
-        eprintln!(
-            "wrote {}",
-            path.strip_prefix(root).unwrap_or(&path).display()
-        );
+        eprintln!("wrote {}", xtask::report::rel(root, &path));
     }
     Ok(())
 }
@@ -463,7 +460,7 @@ fn verify(root: &Path, rungs: &mut [Rung]) -> Result<()> {
 pub fn find_wasm_opt() -> WasmOpt {
     let exe = match std::env::var_os("WORKBOOK_WASM_OPT").filter(|v| !v.is_empty()) {
         Some(path) => PathBuf::from(path),
-        None => match which("wasm-opt") {
+        None => match process::which("wasm-opt") {
             Some(exe) => exe,
             None => {
                 return WasmOpt::Missing {
@@ -474,14 +471,7 @@ pub fn find_wasm_opt() -> WasmOpt {
             }
         },
     };
-    let version = Command::new(&exe)
-        .arg("--version")
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .output()
-        .ok()
-        .filter(|out| out.status.success())
-        .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_string());
+    let version = process::output_of(Command::new(&exe).arg("--version"));
     match version {
         Some(version) => WasmOpt::Found { exe, version },
         None => WasmOpt::Missing {
@@ -511,13 +501,6 @@ fn run_wasm_opt(exe: &Path, input: &Path, output: &Path) -> Result<()> {
         );
     }
     Ok(())
-}
-
-fn which(program: &str) -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(program))
-        .find(|p| p.is_file())
 }
 
 /// The largest functions of a module by the size of their bodies, named from

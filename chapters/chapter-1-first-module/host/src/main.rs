@@ -72,7 +72,9 @@ fn main() -> Result<()> {
     // A library module built by today's Rust may export `_initialize`, which
     // sets up the guest's runtime. It must run before anything else.
     if let Ok(initialize) = instance.get_typed_func::<(), ()>(&mut store, "_initialize") {
-        initialize.call(&mut store, ())?;
+        initialize
+            .call(&mut store, ())
+            .with_context(|| format!("the guest `{}` trapped in `_initialize`", path.display()))?;
     }
     // ANCHOR_END: instantiate
 

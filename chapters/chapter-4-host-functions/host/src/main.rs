@@ -165,8 +165,12 @@ fn main() -> Result<()> {
         "move_by",
         |mut caller: Caller<'_, Game>, id: u32, dx: i32, dy: i32| -> Result<()> {
             let entity = caller.data_mut().entity("move_by", id)?;
-            entity.x += dx;
-            entity.y += dy;
+            // The guest chooses the numbers: the host checks them, as it
+            // checks the id, instead of trusting them not to overflow.
+            let (Some(x), Some(y)) = (entity.x.checked_add(dx), entity.y.checked_add(dy)) else {
+                bail!("host::move_by: moving entity {id} by ({dx}, {dy}) leaves the map");
+            };
+            (entity.x, entity.y) = (x, y);
             Ok(())
         },
     )?;
@@ -208,7 +212,9 @@ fn main() -> Result<()> {
         .instantiate(&mut store, &module)
         .with_context(|| format!("cannot instantiate `{}`", path.display()))?;
     if let Ok(initialize) = instance.get_typed_func::<(), ()>(&mut store, "_initialize") {
-        initialize.call(&mut store, ())?;
+        initialize
+            .call(&mut store, ())
+            .with_context(|| format!("the guest `{}` trapped in `_initialize`", path.display()))?;
     }
     // ANCHOR_END: instantiate
 

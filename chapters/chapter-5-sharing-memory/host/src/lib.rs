@@ -226,7 +226,18 @@ pub fn instantiate_with_host_memory(
     // The memory belongs to the store, like everything of a running guest,
     // and the host chooses its limits: here, a maximum size.
     let mut store = new_store(engine, inherit_stdio);
-    let ty = MemoryType::new(minimum, Some(minimum.saturating_add(max_growth)));
+    // (`MemoryType::new` would panic on a maximum past 4 GiB; `build` says so.)
+    let maximum = u64::from(minimum) + u64::from(max_growth);
+    let ty = MemoryType::builder()
+        .min(minimum.into())
+        .max(Some(maximum))
+        .build()
+        .with_context(|| {
+            format!(
+                "`{}` asks for {minimum} pages: with {max_growth} more that is {maximum}, too large for a 32-bit memory",
+                path.display()
+            )
+        })?;
     let memory = Memory::new(&mut store, ty)?;
 
     // Offer it under the name the module imports, then instantiate as usual.

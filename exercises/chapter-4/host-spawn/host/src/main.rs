@@ -110,8 +110,12 @@ fn main() -> Result<()> {
         "move_by",
         |mut caller: Caller<'_, Game>, id: u32, dx: i32, dy: i32| -> Result<()> {
             let entity = caller.data_mut().entity("move_by", id)?;
-            entity.x += dx;
-            entity.y += dy;
+            // The guest chooses the numbers: the host checks them, as it
+            // checks the id, instead of trusting them not to overflow.
+            let (Some(x), Some(y)) = (entity.x.checked_add(dx), entity.y.checked_add(dy)) else {
+                bail!("host::move_by: moving entity {id} by ({dx}, {dy}) leaves the map");
+            };
+            (entity.x, entity.y) = (x, y);
             Ok(())
         },
     )?;
