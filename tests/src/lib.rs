@@ -108,16 +108,21 @@ pub fn missing_wasm() -> PathBuf {
     root().join("target/test-files/no-such-module.wasm")
 }
 
-/// The `cargo xtask` program itself, built, for tests of its command line.
+/// The `cargo xtask` program itself, built (once per test binary), for tests
+/// of its command line.
 pub fn xtask_binary() -> PathBuf {
-    let packages = ["xtask".to_string()];
-    let exes = xtask::cargo::build_hosts(
-        &root().join("Cargo.toml"),
-        &packages,
-        xtask::cargo::Messages::Capture,
-    )
-    .expect("xtask builds");
-    exes["xtask"].clone()
+    static EXE: OnceLock<PathBuf> = OnceLock::new();
+    EXE.get_or_init(|| {
+        let packages = ["xtask".to_string()];
+        let exes = xtask::cargo::build_hosts(
+            &root().join("Cargo.toml"),
+            &packages,
+            xtask::cargo::Messages::Capture,
+        )
+        .expect("xtask builds");
+        exes["xtask"].clone()
+    })
+    .clone()
 }
 
 /// Write a module given in WAT to a temporary `.wasm` file and return its path.
@@ -166,6 +171,15 @@ pub fn assert_output_snapshot(ready: &ReadyHost, out: &Captured) {
 
 /// The (module, name) pairs of a module's function imports, and its function exports.
 pub fn imports_and_exports(path: &Path) -> (Vec<(String, String)>, Vec<String>) {
+    imports_and_exports_of(path, wasmparser::ExternalKind::Func)
+}
+
+/// The module's imports and exports of one `kind` (functions, memories, …),
+/// as (module, name) and names, sorted.
+pub fn imports_and_exports_of(
+    path: &Path,
+    kind: wasmparser::ExternalKind,
+) -> (Vec<(String, String)>, Vec<String>) {
     let bytes = std::fs::read(path).expect("the module is readable");
     let mut imports = Vec::new();
     let mut exports = Vec::new();
@@ -174,7 +188,16 @@ pub fn imports_and_exports(path: &Path) -> (Vec<(String, String)>, Vec<String>) 
             wasmparser::Payload::ImportSection(section) => {
                 for import in section.into_imports() {
                     let import = import.expect("an import parses");
-                    if matches!(import.ty, wasmparser::TypeRef::Func(_)) {
+                    let import_kind = match import.ty {
+                        wasmparser::TypeRef::Func(_) | wasmparser::TypeRef::FuncExact(_) => {
+                            wasmparser::ExternalKind::Func
+                        }
+                        wasmparser::TypeRef::Memory(_) => wasmparser::ExternalKind::Memory,
+                        wasmparser::TypeRef::Table(_) => wasmparser::ExternalKind::Table,
+                        wasmparser::TypeRef::Global(_) => wasmparser::ExternalKind::Global,
+                        wasmparser::TypeRef::Tag(_) => wasmparser::ExternalKind::Tag,
+                    };
+                    if import_kind == kind {
                         imports.push((import.module.to_string(), import.name.to_string()));
                     }
                 }
@@ -182,7 +205,7 @@ pub fn imports_and_exports(path: &Path) -> (Vec<(String, String)>, Vec<String>) 
             wasmparser::Payload::ExportSection(section) => {
                 for export in section {
                     let export = export.expect("an export parses");
-                    if export.kind == wasmparser::ExternalKind::Func {
+                    if export.kind == kind {
                         exports.push(export.name.to_string());
                     }
                 }

@@ -477,42 +477,14 @@ fn a_memory_import_too_large_to_grow_is_an_error_not_a_panic() {
     );
 }
 
-/// The memories a module imports and exports, as (module, name) and names.
-fn memories(path: &Path) -> (Vec<(String, String)>, Vec<String>) {
-    let bytes = std::fs::read(path).expect("the module is readable");
-    let (mut imported, mut exported) = (Vec::new(), Vec::new());
-    for payload in wasmparser::Parser::new(0).parse_all(&bytes) {
-        match payload.expect("the module parses") {
-            wasmparser::Payload::ImportSection(section) => {
-                for import in section.into_imports() {
-                    let import = import.expect("an import parses");
-                    if matches!(import.ty, wasmparser::TypeRef::Memory(_)) {
-                        imported.push((import.module.to_string(), import.name.to_string()));
-                    }
-                }
-            }
-            wasmparser::Payload::ExportSection(section) => {
-                for export in section {
-                    let export = export.expect("an export parses");
-                    if export.kind == wasmparser::ExternalKind::Memory {
-                        exported.push(export.name.to_string());
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    (imported, exported)
-}
-
 #[test]
 fn only_the_second_guest_imports_its_memory_and_both_export_it() {
     let own = guest_wasm(CHAPTER, GUEST);
     let hosted = guest_wasm(CHAPTER, IMPORTED_MEMORY_GUEST);
-    assert_eq!(memories(&own), (vec![], vec!["memory".to_string()]));
+    assert_eq!(memories_of(&own), (vec![], vec!["memory".to_string()]));
     // Exported too, for WASI, which finds a guest's memory by that export.
     assert_eq!(
-        memories(&hosted),
+        memories_of(&hosted),
         (
             vec![("env".to_string(), "memory".to_string())],
             vec!["memory".to_string()]
@@ -553,4 +525,9 @@ fn a_missing_second_guest_is_named() {
         "{}",
         out.stderr_text()
     );
+}
+
+/// The memories a module imports and exports.
+fn memories_of(path: &Path) -> (Vec<(String, String)>, Vec<String>) {
+    workbook_tests::imports_and_exports_of(path, wasmparser::ExternalKind::Memory)
 }
