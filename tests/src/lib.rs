@@ -1,4 +1,4 @@
-//! Helpers for the tests in `tests/tests/`: build a chapter once per test
+//! Helpers for the tests in `tests/all/`: build a chapter once per test
 //! binary, run its hosts, and compare their output with insta snapshots.
 //!
 //! Guests are built through the same code as `cargo xtask build` (the `xtask`
@@ -19,11 +19,25 @@ pub fn root() -> PathBuf {
     xtask::root()
 }
 
+/// Chapter 3's size ladder, measured once per test binary: chapter 3's tests
+/// check it and the book's include its table and chart.
+pub fn ladder() -> &'static xtask_book::size::Ladder {
+    static LADDER: OnceLock<Result<xtask_book::size::Ladder, String>> = OnceLock::new();
+    let result = LADDER.get_or_init(|| {
+        let toolchain = toolchain::find().map_err(|e| format!("{e:#}"))?;
+        xtask_book::size::ladder(&root(), &toolchain).map_err(|e| format!("{e:#}"))
+    });
+    match result {
+        Ok(ladder) => ladder,
+        Err(err) => panic!("cargo xtask size failed: {err}"),
+    }
+}
+
 /// The hosts of a chapter (`"chapter-1"`), built with their guests. Builds
 /// once per test binary; a build failure fails every test that asks.
 pub fn chapter(name: &str) -> Vec<ReadyHost> {
-    static BUILT: OnceLock<Mutex<HashMap<String, Result<Vec<ReadyHost>, String>>>> =
-        OnceLock::new();
+    type Built = HashMap<String, Result<Vec<ReadyHost>, String>>;
+    static BUILT: OnceLock<Mutex<Built>> = OnceLock::new();
     let mut built = BUILT
         .get_or_init(Default::default)
         .lock()

@@ -33,6 +33,15 @@ pub fn native_cargo() -> Command {
     cmd
 }
 
+/// The target directory of native builds: `CARGO_TARGET_DIR` when it is set
+/// (relative to the workbook's root when relative), else `target/`.
+pub fn native_target_dir(root: &Path) -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR").filter(|v| !v.is_empty()) {
+        Some(dir) => root.join(dir),
+        None => root.join("target"),
+    }
+}
+
 /// Run a `cargo build` whose stdout is JSON messages; returns that stdout.
 pub fn run_build(mut cmd: Command, what: &str, messages: Messages) -> Result<Vec<u8>> {
     match messages {
@@ -112,11 +121,10 @@ pub fn build_hosts(
         "--manifest-path",
     ])
     .arg(manifest);
-    // Every workspace (the chapters', each exercise's) builds into the one
-    // target dir, so that Wasmtime is compiled once for all of them.
-    if std::env::var_os("CARGO_TARGET_DIR").is_none() {
-        cmd.arg("--target-dir").arg(crate::root().join("target"));
-    }
+    // Every workspace (the chapters', the exercises', a copy's) builds into
+    // the one target dir, so that Wasmtime is compiled once for all of them.
+    cmd.arg("--target-dir")
+        .arg(native_target_dir(&crate::root()));
     for package in packages {
         cmd.args(["--package", package]);
     }

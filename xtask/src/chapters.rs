@@ -123,6 +123,15 @@ pub fn find(root: &Path, wanted: &str) -> Result<Chapter> {
     }
 }
 
+/// The chapters named (by any of their names), or every chapter when `wanted` is empty.
+pub fn named(root: &Path, wanted: &[String]) -> Result<Vec<Chapter>> {
+    if wanted.is_empty() {
+        all(root)
+    } else {
+        wanted.iter().map(|c| find(root, c)).collect()
+    }
+}
+
 /// `chapter-12-some-slug` -> 12.
 fn chapter_number(folder: &str) -> Option<u32> {
     let rest = folder.strip_prefix("chapter-")?;

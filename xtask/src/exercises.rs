@@ -2,9 +2,12 @@
 //! every exercise's id, chapter, title, the files a student edits, hints, points
 //! and what the grader checks.
 //!
-//! Each exercise is a cargo workspace of its own, in `exercises/chapter-<N>/<id>/`
-//! (what students edit) and `solutions/chapter-<N>/<id>/` (the reference answer).
-//! A student's broken `Cargo.toml` therefore breaks only that exercise.
+//! An exercise's starter is a folder `exercises/chapter-<N>/<id>/` of crates
+//! (`guest/`, `host/`, ...), members of the one exercises workspace
+//! (`exercises/Cargo.toml`). An exercise that has students edit a `Cargo.toml`
+//! is a workspace of its own, so that a broken manifest breaks only that
+//! exercise. Its reference answer, `solutions/chapter-<N>/<id>/`, holds only the
+//! files of its `edit` list (see [`crate::solutions`]).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -117,8 +120,9 @@ impl Check {
     }
 }
 
-/// Which tree to grade: what students edit, the reference answers, or any
-/// folder laid out the same way (`chapter-<N>/<id>/`), such as a test's attempt.
+/// Which tree to grade: what students edit, the reference answers (laid over a
+/// copy of the starters, see [`crate::solutions`]), or any folder laid out like
+/// `exercises/` (`chapter-<N>/<id>/`), such as a test's attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Tree {
     Exercises,
@@ -127,11 +131,12 @@ pub enum Tree {
 }
 
 impl Tree {
-    /// The folder holding `chapter-<N>/<id>/`.
+    /// The folder holding `chapter-<N>/<id>/`, and the exercises workspace's
+    /// `Cargo.toml`.
     pub fn base(&self, root: &Path) -> PathBuf {
         match self {
             Tree::Exercises => root.join("exercises"),
-            Tree::Solutions => root.join("solutions"),
+            Tree::Solutions => crate::solutions::graded_dir(root),
             Tree::At(path) => path.clone(),
         }
     }
@@ -152,6 +157,46 @@ impl Exercise {
         tree.base(root)
             .join(format!("chapter-{}", self.chapter))
             .join(&self.id)
+    }
+
+    /// The `Cargo.toml` of the workspace the exercise's crates belong to: its
+    /// own when students edit a `Cargo.toml` in it, else the tree's.
+    pub fn workspace_manifest(&self, root: &Path, tree: &Tree) -> PathBuf {
+        if self.has_own_workspace() {
+            self.dir(root, tree).join("Cargo.toml")
+        } else {
+            tree.base(root).join("Cargo.toml")
+        }
+    }
+
+    /// Whether the exercise is a workspace of its own (its `edit` list holds
+    /// its top `Cargo.toml`).
+    pub fn has_own_workspace(&self) -> bool {
+        self.edit.iter().any(|f| f == "Cargo.toml")
+    }
+
+    /// What is missing for the exercise to be graded in `tree`, if anything:
+    /// its folder, or a crate folder its checks use.
+    pub fn missing_folder(&self, root: &Path, tree: &Tree) -> Option<String> {
+        let dir = self.dir(root, tree);
+        let shown = crate::report::rel(root, &dir);
+        if !dir.is_dir() {
+            return Some(format!("the exercise's folder {shown} is missing"));
+        }
+        let manifest = self.workspace_manifest(root, tree);
+        if !manifest.is_file() {
+            let shown = crate::report::rel(root, &manifest);
+            return Some(format!("the exercise's workspace {shown} is missing"));
+        }
+        let folders = self.guest_folders().into_iter().chain(self.host_folders());
+        for folder in folders {
+            if !dir.join(&folder).join("Cargo.toml").is_file() {
+                return Some(format!(
+                    "the crate {shown}/{folder} (its Cargo.toml) is missing"
+                ));
+            }
+        }
+        None
     }
 
     /// The package name of the crate in `folder` (e.g. `guest`) of the exercise.

@@ -87,9 +87,11 @@ impl GuestBuild {
     }
 }
 
-/// The target directory of the workbook's own guests.
+/// The target directory of every guest: `wasm/` in the native target
+/// directory, so that a host finds the guests next to its own folder
+/// (`target/debug/chapter-1-host` -> `target/wasm/…`).
 pub fn target_dir(root: &Path) -> PathBuf {
-    root.join("target").join("wasm")
+    crate::cargo::native_target_dir(root).join("wasm")
 }
 
 /// Where a failed `rustup target add` is remembered (see `toolchain::find_or_install`).

@@ -85,3 +85,22 @@ pub fn build_chapter(
         })
         .collect())
 }
+
+/// `cargo xtask run chapter-N`: build the chapter and run its hosts with the
+/// terminal as their stdout and stderr.
+pub fn command(root: &Path, toolchain: &Toolchain, chapter: &Chapter) -> Result<()> {
+    let hosts = build_chapter(root, toolchain, chapter, Messages::Show)?;
+    for ready in hosts {
+        let shown: Vec<String> = ready
+            .args
+            .iter()
+            .map(|a| crate::report::rel(root, Path::new(a)))
+            .collect();
+        eprintln!("running {} {}", ready.host.package, shown.join(" "));
+        let status = crate::process::run_inheriting(ready.command(root), HOST_TIMEOUT)?;
+        if !status.success() {
+            anyhow::bail!("{} {status}", ready.host.package);
+        }
+    }
+    Ok(())
+}

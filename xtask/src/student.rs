@@ -11,9 +11,9 @@ use notify::Watcher;
 use crate::check;
 use crate::exercises::{self, Exercise, Manifest, Tree};
 use crate::grade::Status;
-use crate::pristine;
 use crate::progress::Progress;
 use crate::report;
+use crate::starters;
 use crate::toolchain::Toolchain;
 
 /// The exercise to work on: the one named, or the first not yet done.
@@ -50,11 +50,20 @@ pub fn hint(root: &Path, id: Option<&str>, all: bool) -> Result<()> {
         println!("  hint {} of {total}: {hint}", i + 1);
     }
     if shown == total {
-        let solution = exercise.dir(root, &Tree::Solutions);
-        println!(
-            "  That was the last hint. The reference answer is in {}.",
-            report::rel(root, &solution)
-        );
+        let answer = crate::solutions::answer_dir(root, exercise);
+        let files = crate::solutions::files_of(root, exercise).unwrap_or_default();
+        let shown: Vec<String> = files
+            .iter()
+            .map(|f| report::rel(root, &answer.join(f)))
+            .collect();
+        if shown.is_empty() {
+            println!("  That was the last hint.");
+        } else {
+            println!(
+                "  That was the last hint. The reference answer (only the files you edit): {}",
+                shown.join(", ")
+            );
+        }
     } else {
         println!(
             "  (run `cargo xtask hint {}` again for the next hint)",
@@ -108,17 +117,17 @@ pub fn reset(root: &Path, id: &str, yes: bool) -> Result<()> {
     let manifest = exercises::load(root)?;
     let exercise = manifest.find(id)?;
     let dir = exercise.dir(root, &Tree::Exercises);
-    if !dir.join("Cargo.toml").is_file() {
+    if let Some(missing) = exercise.missing_folder(root, &Tree::Exercises) {
         let shown = report::rel(root, &dir);
         bail!(
-            "the exercise's folder {shown} (with its Cargo.toml) is missing; `git checkout HEAD -- {shown}` brings back the last committed version, then `cargo xtask reset {id}` the starter"
+            "{missing}; `git checkout HEAD -- {shown}` brings back the last committed version, then `cargo xtask reset {id}` the starter"
         );
     }
     let files: Vec<PathBuf> = exercise.edit.iter().map(|f| dir.join(f)).collect();
-    let lock = pristine::load(root)?;
+    let lock = starters::load(root)?;
     let mut starters = Vec::new();
     for file in &files {
-        let starter = pristine::starter(root, &lock, file)
+        let starter = starters::starter(root, &lock, file)
             .with_context(|| format!("cannot find the starter version of {}", file.display()))?;
         starters.push(starter);
     }
@@ -215,7 +224,7 @@ pub fn watch(root: &Path, toolchain: &Toolchain, id: Option<&str>) -> Result<()>
             &[&exercise],
             &Tree::Exercises,
             check::Reuse::Unchanged,
-        );
+        )?;
         if graded.first().is_some_and(|g| g.status == Status::Pass) {
             match current(&manifest, &Progress::load(root), None) {
                 Ok(next) if next.id != exercise.id => {

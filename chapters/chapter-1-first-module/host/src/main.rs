@@ -5,7 +5,7 @@
 //! `cargo run -p chapter-1-host -- path/to/module.wasm`.
 
 // ANCHOR: imports
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use wasmtime::error::Context;
 use wasmtime::{Config, Engine, Linker, Module, Result, Store};
@@ -13,25 +13,34 @@ use wasmtime_wasi::WasiCtxBuilder;
 use wasmtime_wasi::p1::{self, WasiP1Ctx};
 // ANCHOR_END: imports
 
-// ANCHOR: default_guest
-/// Where `cargo xtask build chapter-1` writes the guest. The path is made from
-/// this crate's own folder at compile time, so the host finds the guest from
-/// whatever directory you start it in.
-const DEFAULT_GUEST: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../../target/wasm/wasm32-wasip1/debug/chapter_1_guest.wasm"
-);
-// ANCHOR_END: default_guest
-
+// ANCHOR: args
 fn main() -> Result<()> {
-    // ANCHOR: args
     // The first argument, if there is one, is the module to run.
     let path = match std::env::args_os().nth(1) {
         Some(arg) => PathBuf::from(arg),
-        None => PathBuf::from(DEFAULT_GUEST),
+        None => default_guest(),
     };
-    // ANCHOR_END: args
+    // Every error below is about this module: say so once, here.
+    run(&path).with_context(|| format!("running the guest module `{}`", path.display()))
+}
+// ANCHOR_END: args
 
+// ANCHOR: default_guest
+/// Where `cargo xtask build chapter-1` writes the guest: in `target/wasm/`,
+/// next to the `target/debug/` folder this program runs from. It is found from
+/// where the program is when it runs, so it works from any current directory
+/// and in a workbook folder that was moved or copied.
+fn default_guest() -> PathBuf {
+    let exe = std::env::current_exe().unwrap_or_default();
+    let target = exe
+        .parent()
+        .and_then(Path::parent)
+        .unwrap_or(Path::new("target"));
+    target.join("wasm/wasm32-wasip1/debug/chapter_1_guest.wasm")
+}
+// ANCHOR_END: default_guest
+
+fn run(path: &Path) -> Result<()> {
     // ANCHOR: engine
     // The engine compiles WebAssembly to native code. With `debug_info` on,
     // it keeps the guest's DWARF so that a native debugger can see the guest's
@@ -43,8 +52,7 @@ fn main() -> Result<()> {
 
     // ANCHOR: module
     // A `Module` is the compiled, not yet running, form of the .wasm file.
-    let module = Module::from_file(&engine, &path)
-        .with_context(|| format!("cannot load the guest module `{}`", path.display()))?;
+    let module = Module::from_file(&engine, path).context("cannot load it")?;
     // ANCHOR_END: module
 
     // ANCHOR: linker
@@ -65,16 +73,14 @@ fn main() -> Result<()> {
 
     // ANCHOR: instantiate
     // Instantiating resolves each of the module's imports against the linker.
-    let instance = linker
-        .instantiate(&mut store, &module)
-        .with_context(|| format!("cannot instantiate `{}`", path.display()))?;
+    let instance = linker.instantiate(&mut store, &module)?;
 
     // A library module built by today's Rust may export `_initialize`, which
     // sets up the guest's runtime. It must run before anything else.
     if let Ok(initialize) = instance.get_typed_func::<(), ()>(&mut store, "_initialize") {
         initialize
             .call(&mut store, ())
-            .with_context(|| format!("the guest `{}` trapped in `_initialize`", path.display()))?;
+            .context("it trapped in `_initialize`")?;
     }
     // ANCHOR_END: instantiate
 
@@ -82,17 +88,12 @@ fn main() -> Result<()> {
     // Look up `sum` and check its signature once: `(i32, i32) -> i32`.
     let sum = instance
         .get_typed_func::<(i32, i32), i32>(&mut store, "sum")
-        .with_context(|| {
-            format!(
-                "`{}` must export `sum` as fn(i32, i32) -> i32",
-                path.display()
-            )
-        })?;
+        .context("it must export `sum` as fn(i32, i32) -> i32")?;
 
     // Calling into the guest returns an error if the guest traps.
     let answer = sum
         .call(&mut store, (5, 4))
-        .with_context(|| format!("the guest `{}` trapped in `sum`", path.display()))?;
+        .context("it trapped in `sum`")?;
     println!("From host: Answer returned to the host VM: {answer:?}");
     // ANCHOR_END: call
 

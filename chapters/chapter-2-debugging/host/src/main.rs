@@ -22,7 +22,7 @@
 //! ```
 
 // ANCHOR: imports
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use wasmtime::error::Context;
 use wasmtime::{
@@ -32,13 +32,17 @@ use wasmtime_wasi::WasiCtxBuilder;
 use wasmtime_wasi::p1::{self, WasiP1Ctx};
 // ANCHOR_END: imports
 
-/// Where `cargo xtask build chapter-2` writes the guest, found from this
-/// crate's folder at compile time, as in chapter 1. Guests are built in
-/// debug, so the `.wasm` holds the DWARF debug info that this chapter uses.
-const DEFAULT_GUEST: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../../target/wasm/wasm32-wasip1/debug/chapter_2_guest.wasm"
-);
+/// Where `cargo xtask build chapter-2` writes the guest, found from where
+/// this program runs, as in chapter 1. Guests are built in debug, so the
+/// `.wasm` holds the DWARF debug info that this chapter uses.
+fn default_guest() -> PathBuf {
+    let exe = std::env::current_exe().unwrap_or_default();
+    let target = exe
+        .parent()
+        .and_then(Path::parent)
+        .unwrap_or(Path::new("target"));
+    target.join("wasm/wasm32-wasip1/debug/chapter_2_guest.wasm")
+}
 
 const USAGE: &str = "usage: chapter-2-host [module.wasm] [--panic]";
 
@@ -57,9 +61,12 @@ fn main() -> Result<()> {
             bail!("unexpected argument `{}` ({USAGE})", arg.to_string_lossy());
         }
     }
-    let path = path.unwrap_or_else(|| PathBuf::from(DEFAULT_GUEST));
-    // ANCHOR_END: args
+    let path = path.unwrap_or_else(default_guest);
+    run(&path, panic).with_context(|| format!("running the guest module `{}`", path.display()))
+}
+// ANCHOR_END: args
 
+fn run(path: &Path, panic: bool) -> Result<()> {
     // ANCHOR: engine
     // Three settings make the guest debuggable like native code:
     let mut config = Config::new();
@@ -82,8 +89,7 @@ fn main() -> Result<()> {
 
     // ANCHOR: setup
     // From here on, the host is chapter 1's: load, link WASI, instantiate.
-    let module = Module::from_file(&engine, &path)
-        .with_context(|| format!("cannot load the guest module `{}`", path.display()))?;
+    let module = Module::from_file(&engine, path).context("cannot load it")?;
 
     let mut linker: Linker<WasiP1Ctx> = Linker::new(&engine);
     p1::add_to_linker_sync(&mut linker, |wasi| wasi)?;
@@ -91,13 +97,11 @@ fn main() -> Result<()> {
     let wasi = WasiCtxBuilder::new().inherit_stdio().build_p1();
     let mut store = Store::new(&engine, wasi);
 
-    let instance = linker
-        .instantiate(&mut store, &module)
-        .with_context(|| format!("cannot instantiate `{}`", path.display()))?;
+    let instance = linker.instantiate(&mut store, &module)?;
     if let Ok(initialize) = instance.get_typed_func::<(), ()>(&mut store, "_initialize") {
         initialize
             .call(&mut store, ())
-            .with_context(|| format!("the guest `{}` trapped in `_initialize`", path.display()))?;
+            .context("it trapped in `_initialize`")?;
     }
     // ANCHOR_END: setup
 
@@ -108,15 +112,10 @@ fn main() -> Result<()> {
     // which Wasmtime enters the guest.
     let sum = instance
         .get_typed_func::<(i32, i32), i32>(&mut store, "sum")
-        .with_context(|| {
-            format!(
-                "`{}` must export `sum` as fn(i32, i32) -> i32",
-                path.display()
-            )
-        })?;
+        .context("it must export `sum` as fn(i32, i32) -> i32")?;
     let answer = sum
         .call(&mut store, (5, 4))
-        .with_context(|| format!("the guest `{}` trapped in `sum`", path.display()))?;
+        .context("it trapped in `sum`")?;
     println!("From host: Answer returned to the host VM: {answer:?}");
     // ANCHOR_END: sum
 
@@ -126,16 +125,11 @@ fn main() -> Result<()> {
     // as an error whose backtrace names the guest's functions, files and lines.
     let divide = instance
         .get_typed_func::<(i32, i32), i32>(&mut store, "divide")
-        .with_context(|| {
-            format!(
-                "`{}` must export `divide` as fn(i32, i32) -> i32",
-                path.display()
-            )
-        })?;
+        .context("it must export `divide` as fn(i32, i32) -> i32")?;
     let divisor = if panic { 0 } else { 3 };
     let quotient = divide
         .call(&mut store, (answer, divisor))
-        .with_context(|| format!("the guest `{}` trapped in `divide`", path.display()))?;
+        .context("it trapped in `divide`")?;
     println!("From host: Quotient returned to the host VM: {quotient:?}");
     // ANCHOR_END: divide
 

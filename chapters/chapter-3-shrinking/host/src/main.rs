@@ -26,25 +26,27 @@ const EXPECTED_ANSWER: i32 = 9;
 const MAX_OUTPUT: usize = 64 * 1024;
 // ANCHOR_END: expected
 
-/// Without arguments, the host checks the two guests the xtask built: chapter
-/// 1's and this chapter's. The paths are made from this crate's folder at
-/// compile time, so the host finds them from any directory.
-const DEFAULT_GUESTS: [&str; 2] = [
-    concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../target/wasm/wasm32-wasip1/debug/chapter_1_guest.wasm"
-    ),
-    concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../target/wasm/wasm32-wasip1/debug/chapter_3_guest.wasm"
-    ),
-];
+/// Where `cargo xtask build` writes the guests: `target/wasm/`, next to the
+/// `target/debug/` folder this program runs from (found when it runs, as in
+/// chapter 1).
+fn built_guest(file: &str) -> PathBuf {
+    let exe = std::env::current_exe().unwrap_or_default();
+    let target = exe
+        .parent()
+        .and_then(Path::parent)
+        .unwrap_or(Path::new("target"));
+    target.join("wasm/wasm32-wasip1/debug").join(file)
+}
 
 fn main() -> Result<()> {
     // ANCHOR: args
     let mut paths: Vec<PathBuf> = std::env::args_os().skip(1).map(PathBuf::from).collect();
     if paths.is_empty() {
-        paths = DEFAULT_GUESTS.iter().map(PathBuf::from).collect();
+        // Without arguments: the two guests the xtask built, chapter 1's and ours.
+        paths = vec![
+            built_guest("chapter_1_guest.wasm"),
+            built_guest("chapter_3_guest.wasm"),
+        ];
     }
     // ANCHOR_END: args
 

@@ -8,7 +8,7 @@
 //! point is `script` unless you name another export, such as `attack_missing`.
 
 // ANCHOR: imports
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use wasmtime::error::Context;
 use wasmtime::{Caller, Config, Engine, Linker, Module, Result, Store, bail};
@@ -16,11 +16,17 @@ use wasmtime_wasi::WasiCtxBuilder;
 use wasmtime_wasi::p1::{self, WasiP1Ctx};
 // ANCHOR_END: imports
 
-/// Where `cargo xtask build chapter-4` writes the guest.
-const DEFAULT_GUEST: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../../target/wasm/wasm32-wasip1/debug/chapter_4_guest.wasm"
-);
+/// Where `cargo xtask build` writes the guests: `target/wasm/`, next to the
+/// `target/debug/` folder this program runs from (found when it runs, as in
+/// chapter 1).
+fn built_guest(file: &str) -> PathBuf {
+    let exe = std::env::current_exe().unwrap_or_default();
+    let target = exe
+        .parent()
+        .and_then(Path::parent)
+        .unwrap_or(Path::new("target"));
+    target.join("wasm/wasm32-wasip1/debug").join(file)
+}
 
 // ANCHOR: default_entry
 /// The export the host calls when no other is named.
@@ -74,26 +80,29 @@ fn print_world(when: &str, entities: &[Entity]) {
 }
 // ANCHOR_END: print_world
 
+// ANCHOR: args
 fn main() -> Result<()> {
-    // ANCHOR: args
     // The first argument, if there is one, is the module to run; the second,
     // the export to call.
     let mut args = std::env::args_os().skip(1);
     let path = args
         .next()
-        .map_or_else(|| PathBuf::from(DEFAULT_GUEST), PathBuf::from);
+        .map_or_else(|| built_guest("chapter_4_guest.wasm"), PathBuf::from);
     let entry = match args.next() {
         Some(arg) => arg
             .into_string()
             .map_err(|arg| wasmtime::format_err!("the entry point {arg:?} is not valid UTF-8"))?,
         None => DEFAULT_ENTRY.to_string(),
     };
-    // ANCHOR_END: args
+    // Every error below is about this module: say so once, here.
+    run(&path, &entry).with_context(|| format!("running the guest module `{}`", path.display()))
+}
+// ANCHOR_END: args
 
+fn run(path: &Path, entry: &str) -> Result<()> {
     // ANCHOR: engine
     let engine = Engine::new(&Config::new())?;
-    let module = Module::from_file(&engine, &path)
-        .with_context(|| format!("cannot load the guest module `{}`", path.display()))?;
+    let module = Module::from_file(&engine, path).context("cannot load it")?;
     // ANCHOR_END: engine
 
     // ANCHOR: linker
@@ -210,22 +219,22 @@ fn main() -> Result<()> {
     // above, by name and by type; otherwise instantiation fails and names it.
     let instance = linker
         .instantiate(&mut store, &module)
-        .with_context(|| format!("cannot instantiate `{}`", path.display()))?;
+        .context("cannot instantiate it")?;
     if let Ok(initialize) = instance.get_typed_func::<(), ()>(&mut store, "_initialize") {
         initialize
             .call(&mut store, ())
-            .with_context(|| format!("the guest `{}` trapped in `_initialize`", path.display()))?;
+            .context("it trapped in `_initialize`")?;
     }
     // ANCHOR_END: instantiate
 
     // ANCHOR: call
     let script = instance
-        .get_typed_func::<(), ()>(&mut store, &entry)
-        .with_context(|| format!("`{}` must export `{entry}` as fn()", path.display()))?;
+        .get_typed_func::<(), ()>(&mut store, entry)
+        .with_context(|| format!("it must export `{entry}` as fn()"))?;
     println!("From host: calling `{entry}`");
     script
         .call(&mut store, ())
-        .with_context(|| format!("the script `{entry}` of `{}` failed", path.display()))?;
+        .with_context(|| format!("the script `{entry}` failed"))?;
 
     // The guest changed the world only through our functions; the host holds
     // the result.

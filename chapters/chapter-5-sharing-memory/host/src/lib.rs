@@ -1,6 +1,6 @@
 //! Chapter 5, the host's toolbox: moving strings and byte buffers in and out
 //! of a guest's linear memory. `main.rs` is the program that uses it; the
-//! tests of `tests/tests/chapter_5.rs` use it too, to call the guest thousands
+//! tests of `tests/all/chapter_5.rs` use it too, to call the guest thousands
 //! of times without starting a process each time.
 //!
 //! Two rules run through all of it:
@@ -16,7 +16,8 @@
 //! ```compile_fail,E0502
 //! # fn main() -> wasmtime::Result<()> {
 //! # let engine = chapter_5_host::engine()?;
-//! # let (mut store, guest) = chapter_5_host::instantiate(&engine, "guest.wasm".as_ref(), false)?;
+//! # let wasi = wasmtime_wasi::WasiCtxBuilder::new().build_p1();
+//! # let (mut store, guest) = chapter_5_host::instantiate(&engine, "guest.wasm".as_ref(), wasi)?;
 // ANCHOR: view_refused
 //! let view: &[u8] = guest.memory.data(&store);   // borrows `store`...
 //! let block = guest.alloc(&mut store, 4 << 20)?;  // ...so this call cannot have it:
@@ -30,7 +31,8 @@
 //! ```no_run
 //! # fn main() -> wasmtime::Result<()> {
 //! # let engine = chapter_5_host::engine()?;
-//! # let (mut store, guest) = chapter_5_host::instantiate(&engine, "guest.wasm".as_ref(), false)?;
+//! # let wasi = wasmtime_wasi::WasiCtxBuilder::new().build_p1();
+//! # let (mut store, guest) = chapter_5_host::instantiate(&engine, "guest.wasm".as_ref(), wasi)?;
 // ANCHOR: view_after
 //! let block = guest.alloc(&mut store, 4 << 20)?;
 //! let view: &[u8] = guest.memory.data(&store);   // a fresh view, after the call
@@ -46,11 +48,7 @@ use wasmtime::{
     AsContext, AsContextMut, Config, Engine, ExternType, Instance, Linker, Memory, MemoryType,
     Module, Result, Store, TypedFunc, bail,
 };
-use wasmtime_wasi::WasiCtxBuilder;
 use wasmtime_wasi::p1::{self, WasiP1Ctx};
-
-/// The size of a WebAssembly page: memories grow by whole pages.
-pub const PAGE_SIZE: u64 = 64 * 1024;
 
 // ANCHOR: engine
 /// The engine of this chapter.
@@ -148,16 +146,6 @@ pub struct Guest {
 // ANCHOR_END: guest
 
 // ANCHOR: instantiate
-/// A store whose WASI prints to our stdout and stderr (`inherit_stdio`), or
-/// throws the guest's output away (for tests).
-fn new_store(engine: &Engine, inherit_stdio: bool) -> Store<WasiP1Ctx> {
-    let mut wasi = WasiCtxBuilder::new();
-    if inherit_stdio {
-        wasi.inherit_stdio();
-    }
-    Store::new(engine, wasi.build_p1())
-}
-
 fn load_module(engine: &Engine, path: &Path) -> Result<Module> {
     Module::from_file(engine, path)
         .with_context(|| format!("cannot load the guest module `{}`", path.display()))
@@ -170,13 +158,14 @@ fn linker(engine: &Engine) -> Result<Linker<WasiP1Ctx>> {
 }
 
 /// Part 1: instantiate a guest that has a memory of its own, and export it.
+/// `wasi` is what the guest may do through WASI (`main` lets it print).
 pub fn instantiate(
     engine: &Engine,
     path: &Path,
-    inherit_stdio: bool,
+    wasi: WasiP1Ctx,
 ) -> Result<(Store<WasiP1Ctx>, Guest)> {
     let module = load_module(engine, path)?;
-    let mut store = new_store(engine, inherit_stdio);
+    let mut store = Store::new(engine, wasi);
     let instance = linker(engine)?
         .instantiate(&mut store, &module)
         .with_context(|| format!("cannot instantiate `{}`", path.display()))?;
@@ -198,7 +187,7 @@ pub fn instantiate(
 pub fn instantiate_with_host_memory(
     engine: &Engine,
     path: &Path,
-    inherit_stdio: bool,
+    wasi: WasiP1Ctx,
     max_growth: u32,
 ) -> Result<(Store<WasiP1Ctx>, Guest)> {
     let module = load_module(engine, path)?;
@@ -225,7 +214,7 @@ pub fn instantiate_with_host_memory(
 
     // The memory belongs to the store, like everything of a running guest,
     // and the host chooses its limits: here, a maximum size.
-    let mut store = new_store(engine, inherit_stdio);
+    let mut store = Store::new(engine, wasi);
     // (`MemoryType::new` would panic on a maximum past 4 GiB; `build` says so.)
     let maximum = u64::from(minimum) + u64::from(max_growth);
     let ty = MemoryType::builder()
@@ -333,13 +322,10 @@ impl Guest {
     // ANCHOR_END: alloc
 
     // ANCHOR: greet
-    /// Call the guest's `greet`, which answers through an out-pointer.
-    pub fn greet(&self, store: impl AsContextMut, name: &str) -> Result<String> {
-        self.greet_bytes(store, name.as_bytes())
-    }
-
-    /// `greet` with any bytes as the name, UTF-8 or not.
-    pub fn greet_bytes(&self, mut store: impl AsContextMut, name: &[u8]) -> Result<String> {
+    /// Call the guest's `greet`, which answers through an out-pointer. The
+    /// name is bytes, as everything in guest memory is: the guest refuses a
+    /// name that is not UTF-8.
+    pub fn greet(&self, mut store: impl AsContextMut, name: &[u8]) -> Result<String> {
         // 1. Put the name into guest memory, and make room for the answer's
         //    pointer and length: 8 bytes, the out-pointer.
         let (name_ptr, name_len) = self.pass(&mut store, "the name", name)?;

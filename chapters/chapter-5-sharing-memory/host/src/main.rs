@@ -24,48 +24,53 @@ use chapter_5_host::{
     Answer, Guest, check_range, engine, instantiate, instantiate_with_host_memory,
 };
 use wasmtime::error::Context;
-use wasmtime::{AsContextMut, Result, bail};
+use wasmtime::{AsContextMut, Engine, Result, bail};
+use wasmtime_wasi::WasiCtxBuilder;
 // ANCHOR_END: imports
 
-/// Where `cargo xtask build chapter-5` writes the guests.
-const DEFAULT_GUEST: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../../target/wasm/wasm32-wasip1/debug/chapter_5_guest.wasm"
-);
-const DEFAULT_IMPORTED_MEMORY_GUEST: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/../../../target/wasm/wasm32-wasip1/debug/chapter_5_guest_imported_memory.wasm"
-);
+/// Where `cargo xtask build` writes the guests: `target/wasm/`, next to the
+/// `target/debug/` folder this program runs from (found when it runs, as in
+/// chapter 1).
+fn built_guest(file: &str) -> PathBuf {
+    let exe = std::env::current_exe().unwrap_or_default();
+    let target = exe
+        .parent()
+        .and_then(Path::parent)
+        .unwrap_or(Path::new("target"));
+    target.join("wasm/wasm32-wasip1/debug").join(file)
+}
 
 // ANCHOR: max_growth
 /// How many pages the host lets the memory it makes grow (part 2): 1 MiB.
 const MAX_GROWTH: u32 = 16;
 // ANCHOR_END: max_growth
 
+/// 4 MiB: more than the guest's memory holds when it starts.
+const BIG: u32 = 4 << 20;
+
 // ANCHOR: round_trips
 /// Strings and bytes both ways. The same code serves both parts: it does not
 /// care who made the memory.
-fn round_trips(mut store: impl AsContextMut, guest: &Guest, path: &Path) -> Result<()> {
-    let shown = path.display();
+fn round_trips(mut store: impl AsContextMut, guest: &Guest) -> Result<()> {
     for name in ["Ferris", "José 🦀"] {
         // `greet` answers through an out-pointer.
         let greeting = guest
-            .greet(&mut store, name)
-            .with_context(|| format!("greeting {name:?} with `{shown}`"))?;
+            .greet(&mut store, name.as_bytes())
+            .with_context(|| format!("greeting {name:?}"))?;
         println!("From host: greet({name:?}) answered {greeting:?}");
     }
     // `reverse` answers with a packed u64. It works on any bytes; text is
     // bytes too.
     let reversed = guest
         .reverse(&mut store, "stressed".as_bytes())
-        .with_context(|| format!("reversing a string with `{shown}`"))?;
+        .context("reversing a string")?;
     println!(
         "From host: reverse(\"stressed\") answered {:?}",
         String::from_utf8_lossy(&reversed)
     );
     let reversed = guest
         .reverse(&mut store, &[1, 2, 3, 4, 5])
-        .with_context(|| format!("reversing bytes with `{shown}`"))?;
+        .context("reversing bytes")?;
     println!("From host: reverse([1, 2, 3, 4, 5]) answered {reversed:?}");
     Ok(())
 }
@@ -76,26 +81,34 @@ fn grew(pages: u64) -> &'static str {
     if pages > 0 { "grew" } else { "did not grow" }
 }
 
+// ANCHOR: args
 fn main() -> Result<()> {
-    // ANCHOR: args
     // The guests' paths, in this order, if given; otherwise the built ones.
     let mut args = std::env::args_os().skip(1);
     let path = args
         .next()
-        .map_or_else(|| PathBuf::from(DEFAULT_GUEST), PathBuf::from);
+        .map_or_else(|| built_guest("chapter_5_guest.wasm"), PathBuf::from);
     let imported_path = args.next().map_or_else(
-        || PathBuf::from(DEFAULT_IMPORTED_MEMORY_GUEST),
+        || built_guest("chapter_5_guest_imported_memory.wasm"),
         PathBuf::from,
     );
-    let shown = path.display();
 
+    // Each part runs one guest; its errors are about that module.
     let engine = engine()?;
-    // ANCHOR_END: args
+    part_1(&engine, &path)
+        .with_context(|| format!("running the guest module `{}`", path.display()))?;
+    part_2(&engine, &imported_path)
+        .with_context(|| format!("running the guest module `{}`", imported_path.display()))
+}
+// ANCHOR_END: args
 
+fn part_1(engine: &Engine, path: &Path) -> Result<()> {
     // ANCHOR: part1
     println!("From host: part 1, the guest's own memory");
-    let (mut store, guest) = instantiate(&engine, &path, true)?;
-    round_trips(&mut store, &guest, &path)?;
+    // The guest may print to our stdout and stderr, as in chapter 1.
+    let wasi = WasiCtxBuilder::new().inherit_stdio().build_p1();
+    let (mut store, guest) = instantiate(engine, path, wasi)?;
+    round_trips(&mut store, &guest)?;
     // ANCHOR_END: part1
 
     // ANCHOR: out_of_bounds
@@ -103,11 +116,11 @@ fn main() -> Result<()> {
     // The host checks them before it reads: an error, never a crash.
     let Answer { ptr, len, bytes } = guest
         .broken_answer(&mut store)
-        .with_context(|| format!("calling `broken_answer` of `{shown}`"))?;
+        .context("calling `broken_answer`")?;
     match bytes {
-        Ok(_) => bail!(
-            "`{shown}`: the host read {len} bytes at offset {ptr}, which cannot be in any 32-bit memory"
-        ),
+        Ok(_) => {
+            bail!("the host read {len} bytes at offset {ptr}, which cannot be in any 32-bit memory")
+        }
         Err(_) => println!(
             "From host: broken_answer() points at {len} bytes at offset {ptr}: refused, they lie outside the guest's memory"
         ),
@@ -120,13 +133,16 @@ fn main() -> Result<()> {
     const CALLS: u64 = 1000;
     let buffer = [7u8; 1024];
     let memory = guest.memory;
-    let reversing = || format!("reversing 1 KiB with `{shown}`");
     // One call first: the allocator sets itself up on the first blocks.
-    guest.reverse(&mut store, &buffer).with_context(reversing)?;
+    guest
+        .reverse(&mut store, &buffer)
+        .context("reversing 1 KiB")?;
 
     let before = memory.size(&store);
     for _ in 0..CALLS {
-        guest.reverse(&mut store, &buffer).with_context(reversing)?;
+        guest
+            .reverse(&mut store, &buffer)
+            .context("reversing 1 KiB")?;
     }
     let after = memory.size(&store);
     println!(
@@ -138,7 +154,7 @@ fn main() -> Result<()> {
     for _ in 0..CALLS {
         guest
             .reverse_and_leak(&mut store, &buffer)
-            .with_context(reversing)?;
+            .context("reversing 1 KiB")?;
     }
     let after = memory.size(&store);
     let leaked = CALLS * buffer.len() as u64;
@@ -158,11 +174,8 @@ fn main() -> Result<()> {
     let view = memory.data(&store);
     let (old_len, old_address) = (view.len(), view.as_ptr() as usize);
 
-    // Ask for more than the guest's memory holds: it must grow.
-    const BIG: u32 = 4 << 20;
-    let block = guest
-        .alloc(&mut store, BIG)
-        .with_context(|| format!("allocating 4 MiB in `{shown}`"))?;
+    // Ask for more than the guest's memory holds (`BIG`, 4 MiB): it must grow.
+    let block = guest.alloc(&mut store, BIG).context("allocating 4 MiB")?;
 
     let view = memory.data(&store);
     let (new_len, new_address) = (view.len(), view.as_ptr() as usize);
@@ -181,27 +194,26 @@ fn main() -> Result<()> {
         println!("From host: the view taken before the call does not reach the new block");
     }
     // A view taken after the call does:
-    check_range(new_len, "the new block", block, BIG)
-        .with_context(|| format!("allocating 4 MiB in `{shown}`"))?;
+    check_range(new_len, "the new block", block, BIG).context("allocating 4 MiB")?;
     println!("From host: a view taken after the call holds it");
     guest
         .dealloc(&mut store, block, BIG)
-        .with_context(|| format!("freeing 4 MiB in `{shown}`"))?;
+        .context("freeing 4 MiB")?;
     // ANCHOR_END: held_view
+    Ok(())
+}
 
+fn part_2(engine: &Engine, imported_path: &Path) -> Result<()> {
     // ANCHOR: part2
     println!("From host: part 2, a memory the host makes and the guest imports");
-    let (mut store, guest) =
-        instantiate_with_host_memory(&engine, &imported_path, true, MAX_GROWTH)?;
-    round_trips(&mut store, &guest, &imported_path)?;
+    let wasi = WasiCtxBuilder::new().inherit_stdio().build_p1();
+    let (mut store, guest) = instantiate_with_host_memory(engine, imported_path, wasi, MAX_GROWTH)?;
+    round_trips(&mut store, &guest)?;
 
     // The host made the memory, so the host chose how far it may grow. The
     // guest's allocator cannot get 4 MiB: its `alloc` returns 0, and we say so.
     match guest.alloc(&mut store, BIG) {
-        Ok(_) => bail!(
-            "`{}`: 4 MiB fit in a memory capped {MAX_GROWTH} pages above its minimum",
-            imported_path.display()
-        ),
+        Ok(_) => bail!("4 MiB fit in a memory capped {MAX_GROWTH} pages above its minimum"),
         Err(err) => {
             println!("From host: asked for 4 MiB in a memory capped at 1 MiB of growth: {err}")
         }

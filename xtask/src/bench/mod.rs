@@ -1,0 +1,34 @@
+//! `cargo xtask bench`: measuring commands. Their figures go into notes and
+//! onto pages; no test enforces a time.
+//!
+//! | module | measures |
+//! | --- | --- |
+//! | [`build`] | `bench build`: the first `cargo xtask run chapter-1` of a fresh clone against a reader's own first Wasmtime host |
+
+pub mod build;
+
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+/// A spinner that says what is being measured and for how long it has run.
+pub fn spinner(what: &str) -> ProgressBar {
+    let bar = ProgressBar::new_spinner();
+    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
+        bar.set_style(style);
+    }
+    bar.set_message(what.to_string());
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}
+
+/// `123.4 s`, `87 ms`: a duration as a person reads it.
+pub fn seconds(d: Duration) -> String {
+    if d >= Duration::from_secs(10) {
+        format!("{:.0} s", d.as_secs_f64())
+    } else if d >= Duration::from_secs(1) {
+        format!("{:.1} s", d.as_secs_f64())
+    } else {
+        format!("{} ms", d.as_millis())
+    }
+}
