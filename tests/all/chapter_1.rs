@@ -76,7 +76,8 @@ fn a_file_that_is_not_wasm_is_refused() {
         ],
     );
     // Bytes that are neither a module nor text.
-    let path = workbook_tests::write_temp("not-wasm-bytes.wasm", &[0xff, 0xd8, 0xff, 0xe0, 0, 0x10]);
+    let path =
+        workbook_tests::write_temp("not-wasm-bytes.wasm", &[0xff, 0xd8, 0xff, 0xe0, 0, 0x10]);
     assert_fails_clearly(
         &path,
         &["cannot load it", &path.display().to_string(), "utf-8"],

@@ -31,7 +31,10 @@ pub fn run_all(root: &Path, toolchain: &Toolchain) -> Result<bool> {
         failures.push("cargo test of the hosts".into());
     }
     report::heading("cargo test: the workbook's tests");
-    let excluded = ["chapter-*".to_string(), crate::guest_call::PACKAGE.to_string()];
+    let excluded = [
+        "chapter-*".to_string(),
+        crate::guest_call::PACKAGE.to_string(),
+    ];
     if !cargo_test(&[], &excluded)? {
         failures.push("cargo test of the workbook".into());
     }

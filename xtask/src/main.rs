@@ -8,7 +8,9 @@ use anyhow::Result;
 use clap::{Parser, Subcommand};
 
 use xtask::exercises::Tree;
-use xtask::{bench, book, chapters, check, ci, doctor, grade, report, root, run, starters, student, wat};
+use xtask::{
+    bench, book, chapters, check, ci, doctor, grade, report, root, run, starters, student, wat,
+};
 
 #[derive(Parser)]
 #[command(

@@ -57,4 +57,3 @@ fn a_module_without_the_allocator_is_refused_by_name() {
         )],
     );
 }
-

@@ -18,8 +18,8 @@ use std::process::ExitCode;
 use serde::Serialize;
 use wasmtime::error::Context;
 use wasmtime::{
-    Config, Engine, Linker, Module, Result, Store, StoreLimits, StoreLimitsBuilder, Val, ValType,
-    bail,
+    Cache, CacheConfig, Config, Engine, Linker, Module, Result, Store, StoreLimits,
+    StoreLimitsBuilder, Val, ValType, bail,
 };
 use wasmtime_wasi::WasiCtxBuilder;
 use wasmtime_wasi::p1::{self, WasiP1Ctx};
@@ -122,6 +122,8 @@ fn call(request: &Request) -> Result<Outcome> {
     } = request;
     let mut config = Config::new();
     config.consume_fuel(true);
+    // A check calls the same module again and again: compile it once.
+    config.cache(Some(Cache::new(CacheConfig::new())?));
     let engine = Engine::new(&config)?;
     let module = Module::from_file(&engine, wasm).with_context(|| format!("cannot load {wasm}"))?;
 

@@ -67,7 +67,9 @@ pub fn command(root: &Path) -> Result<bool> {
         seconds(median)
     ));
     let verdict = if ratio <= GOAL { "within" } else { "over" };
-    println!("bench build: the workbook's first command takes {ratio:.2} times the reference's build ({verdict} the goal of {GOAL})");
+    println!(
+        "bench build: the workbook's first command takes {ratio:.2} times the reference's build ({verdict} the goal of {GOAL})"
+    );
     Ok(ratio <= GOAL)
 }
 
@@ -80,7 +82,9 @@ fn measure(root: &Path, scratch: &Path) -> Result<Figures> {
 
     let clone = scratch.join("workbook");
     let mut git = Command::new("git");
-    git.args(["clone", "--quiet", "--no-hardlinks"]).arg(root).arg(&clone);
+    git.args(["clone", "--quiet", "--no-hardlinks"])
+        .arg(root)
+        .arg(&clone);
     timed("git clone of the workbook", git, scratch)?;
     let mut run = cargo();
     run.args(["xtask", "run", "chapter-1"]).current_dir(&clone);
@@ -92,18 +96,32 @@ fn measure(root: &Path, scratch: &Path) -> Result<Figures> {
         let started = Instant::now();
         let out = process::run_captured(Command::new(&host), Duration::from_secs(60))?;
         if !out.success() {
-            bail!("{} {}:\n{}", host.display(), out.ending(), out.stderr_text());
+            bail!(
+                "{} {}:\n{}",
+                host.display(),
+                out.ending(),
+                out.stderr_text()
+            );
         }
         host_runs.push(started.elapsed());
     }
     host_runs.sort();
-    Ok(Figures { reference, workbook, host_runs })
+    Ok(Figures {
+        reference,
+        workbook,
+        host_runs,
+    })
 }
 
 /// A cargo that ignores the target dir and flags of the shell running us.
 fn cargo() -> Command {
     let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    for var in ["CARGO_TARGET_DIR", "RUSTFLAGS", "CARGO_BUILD_RUSTFLAGS", "CARGO_INCREMENTAL"] {
+    for var in [
+        "CARGO_TARGET_DIR",
+        "RUSTFLAGS",
+        "CARGO_BUILD_RUSTFLAGS",
+        "CARGO_INCREMENTAL",
+    ] {
         cmd.env_remove(var);
     }
     cmd

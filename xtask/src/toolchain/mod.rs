@@ -117,6 +117,10 @@ impl Toolchain {
         ] {
             cmd.env_remove(var);
         }
+        // Guests keep full debug info in the dev profile, cargo's default:
+        // chapter 2's debuggers read their variables. (.cargo/config.toml
+        // gives the native crates only line tables.)
+        cmd.env("CARGO_PROFILE_DEV_DEBUG", "true");
         cmd.arg(subcommand).args(["--target", TARGET]);
         if let Route::BuildStd { linker, .. } = &self.route {
             cmd.env("RUSTC", &self.rustc)

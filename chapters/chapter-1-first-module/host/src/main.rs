@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use wasmtime::error::Context;
-use wasmtime::{Config, Engine, Linker, Module, Result, Store};
+use wasmtime::{Cache, CacheConfig, Config, Engine, Linker, Module, Result, Store};
 use wasmtime_wasi::WasiCtxBuilder;
 use wasmtime_wasi::p1::{self, WasiP1Ctx};
 // ANCHOR_END: imports
@@ -47,6 +47,10 @@ fn run(path: &Path) -> Result<()> {
     // Rust source (chapter 2 puts this to work).
     let mut config = Config::new();
     config.debug_info(true);
+    // Compiling takes most of a run. Wasmtime's cache keeps the compiled code
+    // on disk (in `~/.cache/wasmtime`): the next run of the same module, with
+    // the same settings, loads it instead.
+    config.cache(Some(Cache::new(CacheConfig::new())?));
     let engine = Engine::new(&config)?;
     // ANCHOR_END: engine
 

@@ -10,7 +10,7 @@
 use std::path::{Path, PathBuf};
 
 use wasmtime::error::Context;
-use wasmtime::{Engine, Linker, Module, Result, Store, bail};
+use wasmtime::{Cache, CacheConfig, Config, Engine, Linker, Module, Result, Store, bail};
 use wasmtime_wasi::WasiCtxBuilder;
 use wasmtime_wasi::p1::{self, WasiP1Ctx};
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
@@ -53,7 +53,10 @@ fn main() -> Result<()> {
     // ANCHOR: each
     // One engine compiles every module. Each module then runs in a store of its
     // own, so nothing one guest does can be seen by the next.
-    let engine = Engine::default();
+    // Compiled code is cached on disk, as in chapter 1.
+    let mut config = Config::new();
+    config.cache(Some(Cache::new(CacheConfig::new())?));
+    let engine = Engine::new(&config)?;
     let mut misbehaved = Vec::new();
     for path in &paths {
         let name = file_name(path);

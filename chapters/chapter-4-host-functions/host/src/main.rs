@@ -11,7 +11,7 @@
 use std::path::{Path, PathBuf};
 
 use wasmtime::error::Context;
-use wasmtime::{Caller, Config, Engine, Linker, Module, Result, Store, bail};
+use wasmtime::{Cache, CacheConfig, Caller, Config, Engine, Linker, Module, Result, Store, bail};
 use wasmtime_wasi::WasiCtxBuilder;
 use wasmtime_wasi::p1::{self, WasiP1Ctx};
 // ANCHOR_END: imports
@@ -101,7 +101,10 @@ fn main() -> Result<()> {
 
 fn run(path: &Path, entry: &str) -> Result<()> {
     // ANCHOR: engine
-    let engine = Engine::new(&Config::new())?;
+    // Compiled code is cached on disk, as in chapter 1.
+    let mut config = Config::new();
+    config.cache(Some(Cache::new(CacheConfig::new())?));
+    let engine = Engine::new(&config)?;
     let module = Module::from_file(&engine, path).context("cannot load it")?;
     // ANCHOR_END: engine
 

@@ -45,8 +45,8 @@ use std::path::Path;
 
 use wasmtime::error::Context;
 use wasmtime::{
-    AsContext, AsContextMut, Config, Engine, ExternType, Instance, Linker, Memory, MemoryType,
-    Module, Result, Store, TypedFunc, bail,
+    AsContext, AsContextMut, Cache, CacheConfig, Config, Engine, ExternType, Instance, Linker,
+    Memory, MemoryType, Module, Result, Store, TypedFunc, bail,
 };
 use wasmtime_wasi::p1::{self, WasiP1Ctx};
 
@@ -63,6 +63,8 @@ pub fn engine() -> Result<Engine> {
     config
         .memory_reservation(0)
         .memory_reservation_for_growth(0);
+    // Compiled code is cached on disk, as in chapter 1.
+    config.cache(Some(Cache::new(CacheConfig::new())?));
     Engine::new(&config)
 }
 // ANCHOR_END: engine
