@@ -39,6 +39,8 @@ pub struct Figures {
     pub workbook: Duration,
     /// Runs of the built chapter 1 host (guest compiled each time), sorted.
     pub host_runs: Vec<Duration>,
+    /// The size of the clone's `target/` after the run.
+    pub target_bytes: u64,
 }
 
 /// `cargo xtask bench build`.
@@ -65,6 +67,10 @@ pub fn command(root: &Path) -> Result<bool> {
         "chapter-1-host run (compiles the 2 MB debug guest), median of {}: {}",
         figures.host_runs.len(),
         seconds(median)
+    ));
+    report::note(&format!(
+        "the clone's target/ after it: {:.1} GB",
+        figures.target_bytes as f64 / 1e9
     ));
     let verdict = if ratio <= GOAL { "within" } else { "over" };
     println!(
@@ -106,10 +112,12 @@ fn measure(root: &Path, scratch: &Path) -> Result<Figures> {
         host_runs.push(started.elapsed());
     }
     host_runs.sort();
+    let target_bytes = dir_size(&clone.join("target"));
     Ok(Figures {
         reference,
         workbook,
         host_runs,
+        target_bytes,
     })
 }
 
@@ -168,4 +176,23 @@ fn write_reference(root: &Path, dir: &Path) -> Result<()> {
 
 fn read(path: &Path) -> Result<Vec<u8>> {
     std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+/// The bytes of every file under `dir` (hard links counted once per path).
+fn dir_size(dir: &Path) -> u64 {
+    let mut total = 0;
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            match entry.metadata() {
+                Ok(meta) if meta.is_dir() => stack.push(entry.path()),
+                Ok(meta) => total += meta.len(),
+                Err(_) => {}
+            }
+        }
+    }
+    total
 }
