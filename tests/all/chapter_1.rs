@@ -3,7 +3,7 @@
 use std::ffi::OsStr;
 
 use workbook_tests::{
-    assert_output_snapshot, guest_wasm, host, imports_and_exports, run_host, run_host_with,
+    assert_output_snapshot, guest_wasm, host, imports_and_exports, root, run_host, run_host_with,
     wasm_from_wat,
 };
 
@@ -86,12 +86,9 @@ fn a_file_that_is_not_wasm_is_refused() {
 
 #[test]
 fn a_module_in_the_text_format_runs_too() {
-    // The workspace's Wasmtime has its `wat` feature: a host loads `.wat` files.
-    let path = workbook_tests::write_temp(
-        "sum.wat",
-        br#"(module (func (export "sum") (param i32 i32) (result i32)
-                 local.get 0 local.get 1 i32.add))"#,
-    );
+    // The workspace's Wasmtime has its `wat` feature: a host loads `.wat`
+    // files, such as the one the chapter's page shows.
+    let path = root().join("chapters/chapter-1-first-module/sum.wat");
     let out = run_host_with(&host(CHAPTER, HOST), &[path.as_os_str()]);
     assert!(out.success(), "{}", out.stderr_text());
     assert_eq!(

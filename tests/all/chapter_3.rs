@@ -441,3 +441,23 @@ fn functions_are_named_from_the_name_section_and_counted_after_imports() {
     assert_eq!(names, ["core::fmt::write", "small"]);
     assert!(functions.largest[0].bytes > functions.largest[1].bytes);
 }
+
+#[test]
+fn the_pages_wasm_opt_command_runs_as_written_from_the_workbooks_folder() {
+    let ladder = ladder();
+    let WasmOpt::Found { .. } = &ladder.wasm_opt else {
+        workbook_tests::skip_unless_ci("the wasm-opt command: no wasm-opt here");
+        return;
+    };
+    // The command the page shows, word for word, after `cargo xtask size`.
+    let words = size::wasm_opt_command();
+    let shown = size::markdown_wasm_opt(ladder);
+    assert!(shown.contains(&words[1..].join(" \\\n  ")), "{shown}");
+    let output = workbook_tests::root().join(words.last().unwrap());
+    std::fs::remove_file(&output).ok();
+    let mut cmd = std::process::Command::new(&words[0]);
+    cmd.args(&words[1..]).current_dir(workbook_tests::root());
+    let out = workbook_tests::run_command(cmd);
+    assert!(out.success(), "{}", out.stderr_text());
+    assert!(output.is_file(), "{} was not written", output.display());
+}

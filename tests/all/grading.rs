@@ -446,3 +446,18 @@ fn reset_asks_before_overwriting_and_refuses_without_a_terminal() {
         "reset changed the file without asking"
     );
 }
+
+#[test]
+fn list_shows_the_exercises_in_chapter_order() {
+    let mut cmd = std::process::Command::new(workbook_tests::xtask_binary());
+    cmd.arg("list").current_dir(root());
+    let out = workbook_tests::run_command(cmd);
+    assert!(out.success(), "{}", out.stderr_text());
+    let chapters: Vec<u32> = out
+        .stdout_text()
+        .lines()
+        .filter_map(|l| l.split_whitespace().next()?.parse().ok())
+        .collect();
+    assert_eq!(chapters.len(), manifest().exercises.len());
+    assert!(chapters.is_sorted(), "{}", out.stdout_text());
+}

@@ -9,5 +9,6 @@ mod chapter_3;
 mod chapter_4;
 mod chapter_5;
 mod chapters;
+mod commands;
 mod grading;
 mod toolchain;

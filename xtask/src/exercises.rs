@@ -266,8 +266,11 @@ pub fn load(root: &Path) -> Result<Manifest> {
     let path = root.join(MANIFEST);
     let text = std::fs::read_to_string(&path)
         .with_context(|| format!("cannot read {}", path.display()))?;
-    let manifest: Manifest = toml::from_str(&text)
+    let mut manifest: Manifest = toml::from_str(&text)
         .with_context(|| format!("{} is not a valid manifest", path.display()))?;
+    // In chapter order wherever they are listed: `list`, `grade`, the next
+    // exercise to do. Within a chapter, in the manifest's order.
+    manifest.exercises.sort_by_key(|e| e.chapter);
     let chapters: Vec<u32> = crate::chapters::all(root)?
         .iter()
         .map(|c| c.number)

@@ -167,7 +167,8 @@ fn check_include(page: &Path, target: &str) -> Option<String> {
     }
 }
 
-/// SUMMARY.md against the chapter folders: `chapter-N.md` for each, no more.
+/// SUMMARY.md against the chapter folders: `chapter-N.md` for each, no more;
+/// and the introduction names each chapter.
 fn check_summary(root: &Path) -> Result<Vec<String>> {
     let summary_path = dir(root).join("src").join("SUMMARY.md");
     let summary =
@@ -186,6 +187,17 @@ fn check_summary(root: &Path) -> Result<Vec<String>> {
     }
     for n in listed.difference(&existing) {
         problems.push(format!("book/src/SUMMARY.md: lists chapter-{n}.md, but there is no chapters/chapter-{n}-* folder"));
+    }
+    // The introduction's "What you will build" says what each chapter does.
+    let intro_path = dir(root).join("src").join("introduction.md");
+    let intro =
+        std::fs::read_to_string(&intro_path).context("cannot read book/src/introduction.md")?;
+    for n in &existing {
+        if !intro.contains(&format!("**Chapter {n}**")) {
+            problems.push(format!(
+                "book/src/introduction.md: \"What you will build\" says nothing of chapter {n} (a line starting `- **Chapter {n}**`)"
+            ));
+        }
     }
     Ok(problems)
 }

@@ -65,15 +65,39 @@ pub fn serve(root: &Path, toolchain: &Toolchain, port: u16, open: bool) -> Resul
     Ok(())
 }
 
+/// Open `url` in the desktop's browser; where there is none (no desktop, no
+/// opener, or the opener fails), say so and where to go instead.
 pub fn open_in_browser(url: &str) {
-    for opener in ["xdg-open", "open"] {
-        if xtask::process::which(opener).is_some()
-            && std::process::Command::new(opener).arg(url).spawn().is_ok()
-        {
-            return;
-        }
+    match try_open(url) {
+        Ok(()) => println!("opened {url} in your browser"),
+        Err(why) => println!("no browser was opened ({why}): open {url} yourself"),
     }
-    println!("(no browser opener found: open {url} yourself)");
+}
+
+fn try_open(url: &str) -> Result<(), String> {
+    let desktop = ["DISPLAY", "WAYLAND_DISPLAY"]
+        .iter()
+        .any(|v| std::env::var_os(v).is_some_and(|v| !v.is_empty()));
+    if cfg!(target_os = "linux") && !desktop {
+        return Err("no desktop session: neither DISPLAY nor WAYLAND_DISPLAY is set".into());
+    }
+    let opener = ["xdg-open", "open"]
+        .into_iter()
+        .find(|o| xtask::process::which(o).is_some())
+        .ok_or("neither xdg-open nor open is installed")?;
+    let mut child = std::process::Command::new(opener)
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot start {opener}: {e}"))?;
+    // An opener still running after a few seconds has started a browser (and
+    // may be it): leave it running.
+    match wait_timeout::ChildExt::wait_timeout(&mut child, std::time::Duration::from_secs(5)) {
+        Ok(Some(status)) if !status.success() => Err(format!("{opener} ended with {status}")),
+        _ => Ok(()),
+    }
 }
 
 /// Poll the sources once a second; rebuild when one changed.

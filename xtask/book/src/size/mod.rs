@@ -52,6 +52,7 @@ use climb::Climb;
 pub use inspect::{Function, Functions, demangle, largest_functions};
 pub use tables::{
     markdown_largest, markdown_table, markdown_wasm_opt, percent, text_table, thousands,
+    wasm_opt_command,
 };
 pub use wasm_opt::{WASM_OPT_ARGS, WASM_OPT_INSTALL, find_wasm_opt};
 
@@ -130,6 +131,10 @@ pub const LARGEST_COUNT: usize = 10;
 /// `immediate-abort` panic strategy is unstable, and std only gets it when it
 /// is compiled from source (`-Zbuild-std`).
 pub const IMMEDIATE_ABORT_FLAGS: &str = "-Zunstable-options -Cpanic=immediate-abort";
+
+/// Where the ladder's modules are copied, as the book names the folder: the
+/// workbook's `target/` unless `CARGO_TARGET_DIR` says otherwise.
+pub const LADDER_DIR: &str = "target/wasm/size-ladder";
 
 /// Where the ladder's modules are copied, named after their rungs.
 pub fn ladder_dir(root: &Path) -> PathBuf {

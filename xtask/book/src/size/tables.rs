@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use super::wasm_opt::WASM_OPT_ARGS;
-use super::{GUEST, LARGEST_OF, Ladder, StdFromSource, WasmOpt};
+use super::{GUEST, LADDER_DIR, LARGEST_OF, LAST_PROFILE, Ladder, StdFromSource, WasmOpt};
 
 /// `1234567` -> `1,234,567`.
 pub fn thousands(n: u64) -> String {
@@ -133,18 +133,30 @@ pub fn markdown_largest(ladder: &Ladder) -> String {
     out
 }
 
-/// The `wasm-opt` command of the ladder, as a markdown code block.
+/// The `wasm-opt` command of the ladder, as a markdown code block that runs
+/// as it is from the workbook's folder (after `cargo xtask size`), one
+/// option a line.
 pub fn markdown_wasm_opt(ladder: &Ladder) -> String {
-    let command = format!(
-        "wasm-opt {} size-strip.wasm -o wasm-opt.wasm",
-        WASM_OPT_ARGS.join(" ")
-    );
+    let command = wasm_opt_command().join(" \\\n  ");
     match &ladder.wasm_opt {
         WasmOpt::Found { version, .. } => {
-            format!("```sh\n{command}\n```\n\nMeasured with {version}.\n")
+            format!("```console\n{command}\n```\n\nMeasured with {version}.\n")
         }
-        WasmOpt::Missing { why } => format!("```sh\n{command}\n```\n\nNot measured here: {why}.\n"),
+        WasmOpt::Missing { why } => {
+            format!("```console\n{command}\n```\n\nNot measured here: {why}.\n")
+        }
     }
+}
+
+/// The words of the `wasm-opt` command of the ladder's `wasm-opt` rung, with
+/// the paths `cargo xtask size` uses, relative to the workbook's folder.
+pub fn wasm_opt_command() -> Vec<String> {
+    let mut words = vec!["wasm-opt".to_string()];
+    words.extend(WASM_OPT_ARGS.iter().map(|a| a.to_string()));
+    words.push(format!("{LADDER_DIR}/{LAST_PROFILE}.wasm"));
+    words.push("-o".to_string());
+    words.push(format!("{LADDER_DIR}/wasm-opt.wasm"));
+    words
 }
 
 /// `|` would end a table cell; backticks stay (they make code in a cell).

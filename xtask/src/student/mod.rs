@@ -1,20 +1,21 @@
-//! The commands a student uses between gradings: `hint`, `list`, `reset`, `watch`.
+//! The commands a student uses between gradings: `hint`, `list`, `reset`, and
+//! `watch` (in [`watch`], with its keys in [`keys`]).
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
-use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-use notify::Watcher;
 
-use crate::check;
 use crate::exercises::{self, Exercise, Manifest, Tree};
 use crate::grade::Status;
 use crate::progress::Progress;
 use crate::report;
 use crate::starters;
-use crate::toolchain::Toolchain;
+
+mod keys;
+mod watch;
+
+pub use watch::watch;
 
 /// The exercise to work on: the one named, or the first not yet done.
 fn current<'a>(
@@ -66,7 +67,7 @@ pub fn hint(root: &Path, id: Option<&str>, all: bool) -> Result<()> {
         }
     } else {
         println!(
-            "  (run `cargo xtask hint {}` again for the next hint)",
+            "  (the next hint: `cargo xtask hint {}` again, or `h` in `cargo xtask watch`)",
             exercise.id
         );
     }
@@ -154,119 +155,4 @@ pub fn reset(root: &Path, id: &str, yes: bool) -> Result<()> {
     }
     println!("Restored the starter of `{id}`: {}", shown.join(", "));
     Ok(())
-}
-
-enum Event {
-    Changed(PathBuf),
-    Regrade,
-    Hint,
-    Quit,
-}
-
-/// `cargo xtask watch`: grade the current exercise, then again on every save.
-pub fn watch(root: &Path, toolchain: &Toolchain, id: Option<&str>) -> Result<()> {
-    let manifest = exercises::load(root)?;
-    let (tx, rx) = mpsc::channel();
-
-    // File events; where the system's notifications do not work, poll.
-    let handler = {
-        let tx = tx.clone();
-        move |event: notify::Result<notify::Event>| {
-            if let Ok(event) = event
-                && (event.kind.is_modify() || event.kind.is_create())
-            {
-                for path in event.paths {
-                    let _ = tx.send(Event::Changed(path));
-                }
-            }
-        }
-    };
-    let exercises_dir = root.join("exercises");
-    let native = notify::recommended_watcher(handler.clone()).and_then(|mut w| {
-        w.watch(&exercises_dir, notify::RecursiveMode::Recursive)?;
-        Ok(w)
-    });
-    let _watcher: Box<dyn Watcher> = match native {
-        Ok(w) => Box::new(w),
-        Err(_) => {
-            let config = notify::Config::default().with_poll_interval(Duration::from_secs(1));
-            let mut w =
-                notify::PollWatcher::new(handler, config).context("cannot watch the exercises")?;
-            w.watch(&exercises_dir, notify::RecursiveMode::Recursive)?;
-            println!("(file events are not available here; checking for changes every second)");
-            Box::new(w)
-        }
-    };
-
-    // The manual fallback: keys on stdin.
-    {
-        let tx = tx.clone();
-        std::thread::spawn(move || {
-            for line in std::io::stdin().lock().lines() {
-                let event = match line.map(|l| l.trim().to_string()) {
-                    Ok(l) if l == "q" => Event::Quit,
-                    Ok(l) if l == "h" => Event::Hint,
-                    Ok(_) => Event::Regrade,
-                    Err(_) => Event::Quit,
-                };
-                if tx.send(event).is_err() {
-                    break;
-                }
-            }
-        });
-    }
-
-    let mut exercise = current(&manifest, &Progress::load(root), id)?.clone();
-    loop {
-        let graded = check::exercises_of(
-            root,
-            toolchain,
-            &[&exercise],
-            &Tree::Exercises,
-            check::Reuse::Unchanged,
-        )?;
-        if graded.first().is_some_and(|g| g.status == Status::Pass) {
-            match current(&manifest, &Progress::load(root), None) {
-                Ok(next) if next.id != exercise.id => {
-                    println!("Done! Next: `{}` ({}). {}", next.id, next.title, next.task);
-                    exercise = next.clone();
-                }
-                Ok(_) => {}
-                Err(all_done) => println!("{all_done}"),
-            }
-        }
-        let edit = exercise.dir(root, &Tree::Exercises);
-        println!(
-            "Watching {} — save a file to grade again; Enter: grade now, h: hint, q: quit",
-            report::rel(root, &edit)
-        );
-        // Wait for something relevant, then let a burst of saves settle.
-        loop {
-            match rx.recv() {
-                Ok(Event::Quit) | Err(_) => return Ok(()),
-                Ok(Event::Hint) => hint(root, Some(&exercise.id), false)?,
-                Ok(Event::Regrade) => break,
-                Ok(Event::Changed(path)) => {
-                    if let Some(owner) = owner_of(root, &manifest, &path) {
-                        exercise = owner.clone();
-                        break;
-                    }
-                }
-            }
-        }
-        std::thread::sleep(Duration::from_millis(300));
-        while let Ok(event) = rx.try_recv() {
-            if matches!(event, Event::Quit) {
-                return Ok(());
-            }
-        }
-    }
-}
-
-/// The exercise a changed file belongs to, if it is one of the files students edit.
-fn owner_of<'a>(root: &Path, manifest: &'a Manifest, path: &Path) -> Option<&'a Exercise> {
-    manifest.exercises.iter().find(|ex| {
-        let dir = ex.dir(root, &Tree::Exercises);
-        ex.edit.iter().any(|f| dir.join(f) == path)
-    })
 }
