@@ -3,9 +3,7 @@
 //! and a real browser shows every page with its content. (Its commands: `commands`.)
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::OnceLock;
-use std::time::Duration;
 
 use workbook_tests::root;
 
@@ -53,7 +51,9 @@ fn the_lint_catches_pasted_listings_broken_includes_and_pasted_output() {
     // A minimal workbook layout: the lint reads book/src and chapters/.
     let book_src = copy.join("book").join("src");
     std::fs::create_dir_all(&book_src).unwrap();
-    std::fs::create_dir_all(copy.join("chapters")).unwrap();
+    // One chapter, which the introduction below does not name.
+    std::fs::create_dir_all(copy.join("chapters").join("chapter-1-demo")).unwrap();
+    std::fs::write(book_src.join("introduction.md"), "# Introduction\n").unwrap();
     std::fs::write(
         copy.join("lib.rs"),
         "// ANCHOR: here\nfn f() {}\n// ANCHOR_END: here\n",
@@ -61,7 +61,7 @@ fn the_lint_catches_pasted_listings_broken_includes_and_pasted_output() {
     .unwrap();
     std::fs::write(
         book_src.join("SUMMARY.md"),
-        "# Summary\n\n- [Page](page.md)\n- [Chapter 7](chapter-7.md)\n",
+        "# Summary\n\n- [Page](page.md)\n- [Chapter 1](chapter-1.md)\n- [Chapter 99](chapter-99.md)\n",
     )
     .unwrap();
     let page = [
@@ -105,12 +105,16 @@ fn the_lint_catches_pasted_listings_broken_includes_and_pasted_output() {
         "{problems}"
     );
     assert!(
-        problems.contains("lists chapter-7.md, but there is no chapters/chapter-7-* folder"),
+        problems.contains("lists chapter-99.md, but there is no chapters/chapter-99-* folder"),
+        "{problems}"
+    );
+    assert!(
+        problems.contains("introduction.md: \"What you will build\" says nothing of chapter 1"),
         "{problems}"
     );
     assert_eq!(
         problems.lines().count(),
-        5,
+        6,
         "the 3-line Rust and the good include pass:\n{problems}"
     );
 }
@@ -138,48 +142,9 @@ fn the_link_check_catches_a_broken_link_and_a_missing_anchor() {
     );
 }
 
-/// Headless Chromium, as the machine's package installs it.
-fn chromium() -> Option<PathBuf> {
-    ["chromium", "chromium-browser", "google-chrome"]
-        .iter()
-        .find_map(|name| xtask::process::which(name))
-}
-
-/// The DOM of a page after Chromium has run its scripts.
-fn dump_dom(chromium: &Path, page: &Path) -> String {
-    let profile = root()
-        .join("target")
-        .join("test-files")
-        .join("chromium-profile");
-    let mut cmd = Command::new(chromium);
-    cmd.args([
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--virtual-time-budget=3000",
-    ])
-    .arg(format!("--user-data-dir={}", profile.display()))
-    .arg("--dump-dom")
-    .arg(format!("file://{}", page.display()));
-    let out = xtask::process::run_captured(cmd, Duration::from_secs(60)).expect("chromium starts");
-    assert!(
-        out.success(),
-        "chromium failed on {}: {}\n{}",
-        page.display(),
-        out.ending(),
-        out.stderr_text()
-    );
-    out.stdout_text()
-}
-
 #[test]
 fn a_browser_shows_every_page_with_its_code_and_output() {
-    let Some(chromium) = chromium() else {
+    let Some(chromium) = workbook_tests::chromium() else {
         workbook_tests::skip_unless_ci(
             "the browser test: chromium not installed (apt-get install chromium)",
         );
@@ -205,7 +170,7 @@ fn a_browser_shows_every_page_with_its_code_and_output() {
     ];
     pages.extend(chapter_pages.iter().cloned());
     for page in &pages {
-        let dom = dump_dom(&chromium, &out.join(page));
+        let dom = workbook_tests::dump_dom(&chromium, &out.join(page));
         let main = dom.split("<main").nth(1).unwrap_or_default();
         let text = strip_tags(main);
         assert!(

@@ -11,4 +11,5 @@ mod chapter_5;
 mod chapters;
 mod commands;
 mod grading;
+mod teachers;
 mod toolchain;

@@ -245,3 +245,51 @@ pub fn skip_unless_ci(skipped: &str) {
     use std::io::Write;
     let _ = writeln!(std::io::stderr(), "SKIPPED: {skipped}");
 }
+
+/// Headless Chromium, as the machine's package installs it.
+pub fn chromium() -> Option<PathBuf> {
+    ["chromium", "chromium-browser", "google-chrome"]
+        .iter()
+        .find_map(|name| xtask::process::which(name))
+}
+
+/// The DOM of a page (a file, and a `#fragment` if any) after Chromium has
+/// run its scripts. Each call has a profile of its own, so that tests can
+/// run browsers side by side.
+pub fn dump_dom(chromium: &Path, page: &Path) -> String {
+    dump_dom_at(chromium, page, "")
+}
+
+/// [`dump_dom`] of `page` opened at `#fragment` (`fragment` starts with `#`).
+pub fn dump_dom_at(chromium: &Path, page: &Path, fragment: &str) -> String {
+    static PROFILES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = PROFILES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let profile = root()
+        .join("target/test-files")
+        .join(format!("chromium-profile-{n}"));
+    let mut cmd = Command::new(chromium);
+    cmd.args([
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--virtual-time-budget=3000",
+    ])
+    .arg(format!("--user-data-dir={}", profile.display()))
+    .arg("--dump-dom")
+    .arg(format!("file://{}{fragment}", page.display()));
+    let out = xtask::process::run_captured(cmd, Duration::from_secs(60)).expect("chromium starts");
+    let _ = std::fs::remove_dir_all(&profile);
+    assert!(
+        out.success(),
+        "chromium failed on {}: {}\n{}",
+        page.display(),
+        out.ending(),
+        out.stderr_text()
+    );
+    out.stdout_text()
+}

@@ -18,7 +18,8 @@
 //! | [`ci`] | `test`: everything CI checks |
 //! | [`doctor`] | `doctor`: the toolchain routes on this machine |
 //! | [`bench`] | `bench`: measuring commands (build times, ...) |
-//! | [`book`] | `book` and `size`: starting the book's builder (`xtask/book`) |
+//! | [`tools`] | `book`, `size`, `gradebook`: the heavier programs (`xtask/book`, `xtask/gradebook`), built when first needed |
+//! | [`cli`] | the command line's shape (clap) |
 //! | [`wat`] | `wat`: a chapter's guests printed as WAT (through `xtask/wat`) |
 //! | [`fingerprint`] | hashing what a result depends on, to reuse it while nothing changed |
 //! | [`snapshot`] | reading expected output out of insta `.snap` files |
@@ -28,11 +29,11 @@
 use std::path::{Path, PathBuf};
 
 pub mod bench;
-pub mod book;
 pub mod cargo;
 pub mod chapters;
 pub mod check;
 pub mod ci;
+pub mod cli;
 pub mod doctor;
 pub mod exercises;
 pub mod fingerprint;
@@ -48,6 +49,7 @@ pub mod solutions;
 pub mod starters;
 pub mod student;
 pub mod toolchain;
+pub mod tools;
 pub mod wat;
 
 /// The workbook's root folder (where the workspace `Cargo.toml` is).

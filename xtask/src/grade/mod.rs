@@ -13,10 +13,12 @@
 //! | [`size`] | the `size` check: a guest's `.wasm` built with a profile, measured |
 //! | [`cache`] | reusing a grade while nothing it depends on changed |
 //! | [`report`] | the table and the JSON report of `cargo xtask grade` |
+//! | [`classroom`] | the same grading as GitHub Classroom's autograding reporter reads it |
 
 pub mod build;
 pub mod cache;
 pub mod call;
+pub mod classroom;
 pub mod host_run;
 pub mod report;
 pub mod size;

@@ -190,8 +190,7 @@ fn check_summary(root: &Path) -> Result<Vec<String>> {
     }
     // The introduction's "What you will build" says what each chapter does.
     let intro_path = dir(root).join("src").join("introduction.md");
-    let intro =
-        std::fs::read_to_string(&intro_path).context("cannot read book/src/introduction.md")?;
+    let intro = std::fs::read_to_string(&intro_path).unwrap_or_default();
     for n in &existing {
         if !intro.contains(&format!("**Chapter {n}**")) {
             problems.push(format!(
