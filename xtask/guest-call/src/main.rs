@@ -113,6 +113,29 @@ fn parse(raw: Vec<String>) -> Result<Request> {
     })
 }
 
+/// The check's numbers as the export's parameters, each of the right type.
+fn arguments(export: &str, ty: &wasmtime::FuncType, args: &[i64]) -> Result<Vec<Val>> {
+    let params: Vec<ValType> = ty.params().collect();
+    if params.len() != args.len() {
+        bail!(
+            "`{export}` takes {} argument(s), the check gives {}",
+            params.len(),
+            args.len()
+        );
+    }
+    params
+        .iter()
+        .zip(args)
+        .map(|(ty, &v)| match ty {
+            ValType::I32 => i32::try_from(v)
+                .map(Val::I32)
+                .with_context(|| format!("{v} does not fit an i32")),
+            ValType::I64 => Ok(Val::I64(v)),
+            other => bail!("`{export}` takes a {other}, which the grader cannot pass"),
+        })
+        .collect()
+}
+
 fn call(request: &Request) -> Result<Outcome> {
     let Request {
         wasm,
@@ -161,25 +184,7 @@ fn call(request: &Request) -> Result<Outcome> {
         bail!("{wasm} does not export a function `{export}`");
     };
     let ty = func.ty(&store);
-    let params: Vec<ValType> = ty.params().collect();
-    if params.len() != args.len() {
-        bail!(
-            "`{export}` takes {} argument(s), the check gives {}",
-            params.len(),
-            args.len()
-        );
-    }
-    let params = params
-        .iter()
-        .zip(args)
-        .map(|(ty, &v)| match ty {
-            ValType::I32 => i32::try_from(v)
-                .map(Val::I32)
-                .with_context(|| format!("{v} does not fit an i32")),
-            ValType::I64 => Ok(Val::I64(v)),
-            other => bail!("`{export}` takes a {other}, which the grader cannot pass"),
-        })
-        .collect::<Result<Vec<Val>>>()?;
+    let params = arguments(export, &ty, args)?;
     let mut results: Vec<Val> = ty.results().map(|_| Val::I32(0)).collect();
     match func.call(&mut store, &params, &mut results) {
         Ok(()) => {

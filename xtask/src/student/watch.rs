@@ -28,35 +28,7 @@ pub fn watch(root: &Path, toolchain: &Toolchain, id: Option<&str>) -> Result<()>
     let manifest = exercises::load(root)?;
     let (tx, rx) = mpsc::channel();
 
-    // File events; where the system's notifications do not work, poll.
-    let handler = {
-        let tx = tx.clone();
-        move |event: notify::Result<notify::Event>| {
-            if let Ok(event) = event
-                && (event.kind.is_modify() || event.kind.is_create())
-            {
-                for path in event.paths {
-                    let _ = tx.send(Event::Changed(path));
-                }
-            }
-        }
-    };
-    let exercises_dir = root.join("exercises");
-    let native = notify::recommended_watcher(handler.clone()).and_then(|mut w| {
-        w.watch(&exercises_dir, notify::RecursiveMode::Recursive)?;
-        Ok(w)
-    });
-    let _watcher: Box<dyn Watcher> = match native {
-        Ok(w) => Box::new(w),
-        Err(_) => {
-            let config = notify::Config::default().with_poll_interval(Duration::from_secs(1));
-            let mut w =
-                notify::PollWatcher::new(handler, config).context("cannot watch the exercises")?;
-            w.watch(&exercises_dir, notify::RecursiveMode::Recursive)?;
-            println!("(file events are not available here; checking for changes every second)");
-            Box::new(w)
-        }
-    };
+    let _watcher = watch_files(&root.join("exercises"), tx.clone())?;
 
     // Keys: one at a time on a terminal (h, q, Enter), lines otherwise.
     let _keys = keys::KeyMode::on();
@@ -115,6 +87,35 @@ pub fn watch(root: &Path, toolchain: &Toolchain, id: Option<&str>) -> Result<()>
             if matches!(event, Event::Quit) {
                 return Ok(());
             }
+        }
+    }
+}
+
+/// Send every file changed under `dir`; where the system's notifications do
+/// not work, poll once a second. Watching stops when the watcher is dropped.
+fn watch_files(dir: &Path, tx: mpsc::Sender<Event>) -> Result<Box<dyn Watcher>> {
+    let handler = move |event: notify::Result<notify::Event>| {
+        if let Ok(event) = event
+            && (event.kind.is_modify() || event.kind.is_create())
+        {
+            for path in event.paths {
+                let _ = tx.send(Event::Changed(path));
+            }
+        }
+    };
+    let native = notify::recommended_watcher(handler.clone()).and_then(|mut w| {
+        w.watch(dir, notify::RecursiveMode::Recursive)?;
+        Ok(w)
+    });
+    match native {
+        Ok(w) => Ok(Box::new(w)),
+        Err(_) => {
+            let config = notify::Config::default().with_poll_interval(Duration::from_secs(1));
+            let mut w =
+                notify::PollWatcher::new(handler, config).context("cannot watch the exercises")?;
+            w.watch(dir, notify::RecursiveMode::Recursive)?;
+            println!("(file events are not available here; checking for changes every second)");
+            Ok(Box::new(w))
         }
     }
 }
