@@ -115,6 +115,13 @@ enum Bench {
     /// The first `cargo xtask run chapter-1` of a fresh clone, cold, against a
     /// reader's own first Wasmtime host (`cargo new`, `cargo add`, `cargo build`)
     Build,
+    /// Chapter 6: the cost of fuel and epochs on a guest that computes, as
+    /// ratios, and how late a spinning guest is stopped after its deadline
+    Sandbox {
+        /// The book's short measurement (a few seconds) instead of the full one
+        #[arg(long)]
+        quick: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -190,6 +197,9 @@ fn dispatch(command: Cmd) -> Result<bool> {
         Cmd::Test => ci::run_all(root, &guest_toolchain(root)?),
         Cmd::Doctor => Ok(doctor::run(root)),
         Cmd::Bench { what: Bench::Build } => bench::build::command(root),
+        Cmd::Bench {
+            what: Bench::Sandbox { quick },
+        } => bench::sandbox::command(root, &guest_toolchain(root)?, quick),
     }
 }
 

@@ -11,7 +11,7 @@
 //! | files, environment | WASI grants nothing unless asked: one read-only folder, the given arguments | an error inside the guest |
 //!
 //! `main.rs` runs one module with it; `chapter-6-host-gallery` runs the
-//! gallery of hostile guests; `bin/cost.rs` measures what each defence costs.
+//! gallery of hostile guests; `bin/chapter-6-cost.rs` measures what each defence costs.
 
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -121,9 +121,9 @@ impl Ending {
     pub fn exit_code(&self) -> u8 {
         match self {
             Ending::Finished => 0,
-            // A process exit code is one byte: a code outside 1..=255 would
-            // wrap, maybe to 0, so it becomes 1.
-            Ending::Exited(code) => u8::try_from(*code).ok().filter(|&c| c != 0).unwrap_or(1),
+            // WASI lets a guest exit with 0 to 125 (Wasmtime traps on any
+            // other code), so the guest's code fits a process's.
+            Ending::Exited(code) => u8::try_from(*code).unwrap_or(1),
             Ending::Trapped(_) => 2,
             Ending::OutOfTime(_) | Ending::Stuck(_) => 3,
             Ending::OutOfFuel(_) => 4,
@@ -440,11 +440,17 @@ fn started(err: &wasmtime::Error) -> bool {
     err.downcast_ref::<Trap>().is_some() || !err.chain().any(|e| e.to_string() == NOT_STARTED)
 }
 
-/// `deadline` in ticks, rounded up: the guest gets at least its deadline.
+// ANCHOR: ticks
+/// `deadline` in ticks of the ticker. The ticker runs on its own, so the
+/// first tick comes anywhere within one tick from now: one tick more than
+/// the deadline holds means the guest gets at least its deadline, and is
+/// stopped at most one tick after it.
 fn ticks(deadline: Duration, tick: Duration) -> u64 {
     let tick = tick.as_nanos().max(1);
-    u64::try_from(deadline.as_nanos().div_ceil(tick)).unwrap_or(u64::MAX)
+    let whole = u64::try_from(deadline.as_nanos().div_ceil(tick)).unwrap_or(u64::MAX - 1);
+    whole + 1
 }
+// ANCHOR_END: ticks
 
 // ANCHOR: ticker
 /// Advance the engine's epoch every `tick`, for as long as the engine lives.

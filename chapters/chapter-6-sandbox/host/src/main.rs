@@ -1,14 +1,15 @@
 //! Chapter 6, the host: run one WASI command module that we do not trust.
 //!
 //! ```text
-//! chapter-6-host [--dir HOST_DIR] MODULE.wasm [ARGS...]
+//! chapter-6-host [--dir HOST_DIR] [--fuel UNITS] MODULE.wasm [ARGS...]
 //! ```
 //!
 //! The module runs under every limit of the sandbox (`lib.rs`): a deadline,
 //! a memory cap, a stack cap, bounded output, and WASI that grants nothing
 //! but what is given here: `--dir` lends one folder, read-only, and `ARGS`
-//! are the guest's arguments. Without a module it runs the well-behaved guest
-//! that `cargo xtask build chapter-6` built.
+//! are the guest's arguments. `--fuel` adds a budget of instructions, which
+//! stops a guest at the same point on every machine. Without a module it runs
+//! the well-behaved guest that `cargo xtask build chapter-6` built.
 //!
 //! It exits with the guest's own code, or with a code that names the limit
 //! that stopped it, and says so in one line on stderr:
@@ -46,31 +47,39 @@ fn built_guest() -> PathBuf {
 }
 
 // ANCHOR: args
-/// `[--dir HOST_DIR] MODULE [ARGS...]`: everything after the module is the
-/// guest's, even what looks like an option.
-fn parse(mut args: impl Iterator<Item = String>) -> Result<(PathBuf, Grants)> {
+/// `[--dir HOST_DIR] [--fuel UNITS] MODULE [ARGS...]`: everything after the
+/// module is the guest's, even what looks like an option.
+fn parse(mut args: impl Iterator<Item = String>) -> Result<(PathBuf, Grants, Limits)> {
     let mut grants = Grants::default();
+    let mut limits = Limits::default();
     let module = loop {
         match args.next() {
             Some(flag) if flag == "--dir" => {
                 let dir = args.next().context("`--dir` needs a folder")?;
                 grants.dir = Some(PathBuf::from(dir));
             }
+            Some(flag) if flag == "--fuel" => {
+                let units = args.next().context("`--fuel` needs a number")?;
+                let units = units
+                    .parse::<u64>()
+                    .with_context(|| format!("`--fuel {units}`: not a number of units"))?;
+                limits.fuel = Some(units);
+            }
             Some(module) => break PathBuf::from(module),
             None => break built_guest(),
         }
     };
     grants.args = args.collect();
-    Ok((module, grants))
+    Ok((module, grants, limits))
 }
 
 fn main() -> ExitCode {
-    let (path, grants) = match parse(std::env::args().skip(1)) {
+    let (path, grants, limits) = match parse(std::env::args().skip(1)) {
         Ok(parsed) => parsed,
         Err(err) => return fail(&format!("{err:#}")),
     };
     let name = file_name(&path);
-    match run(&path, &name, &grants) {
+    match run(&path, &name, &grants, limits) {
         Ok(run) => report(&name, &run),
         // Not the guest's doing: the module or the folder is wrong.
         Err(err) => fail(&format!(
@@ -82,8 +91,8 @@ fn main() -> ExitCode {
 // ANCHOR_END: args
 
 // ANCHOR: run
-fn run(path: &Path, name: &str, grants: &Grants) -> Result<Run> {
-    let sandbox = Sandbox::new(Limits::default())?;
+fn run(path: &Path, name: &str, grants: &Grants, limits: Limits) -> Result<Run> {
+    let sandbox = Sandbox::new(limits)?;
     let module = sandbox.load(path)?;
     sandbox.run(&module, name, grants)
 }
