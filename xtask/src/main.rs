@@ -101,6 +101,20 @@ enum Cmd {
     Size,
     /// Everything CI checks: tests, chapter examples, solutions pass, starters fail
     Test,
+    /// Feed random (wasm-smith) and mutated modules to chapter 6's sandbox, the
+    /// grader's guest-call and the hosts of chapters 1-5: none may panic or hang
+    Fuzz {
+        /// How many modules to generate
+        #[arg(long, default_value_t = 10_000)]
+        count: u64,
+        /// Make the same modules as an earlier run (it prints its seed)
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Build the programs it feeds with optimised dependencies (the `fuzz`
+        /// profile): a second Wasmtime build, ten times faster at compiling modules
+        #[arg(long)]
+        optimized: bool,
+    },
     /// Which guest-toolchain route is in use, what is missing, and the fix
     Doctor,
     /// Measure (figures for notes and pages; nothing here is a test)
@@ -195,6 +209,17 @@ fn dispatch(command: Cmd) -> Result<bool> {
             book::run_builder(root, &["size".to_string()])
         }
         Cmd::Test => ci::run_all(root, &guest_toolchain(root)?),
+        Cmd::Fuzz {
+            count,
+            seed,
+            optimized,
+        } => {
+            guest_toolchain(root)?;
+            let mut args = vec![format!("--count={count}")];
+            args.extend(seed.map(|s| format!("--seed={s}")));
+            args.extend(optimized.then(|| "--optimized".to_string()));
+            book::run_tool(root, "xtask-fuzz", &args)
+        }
         Cmd::Doctor => Ok(doctor::run(root)),
         Cmd::Bench { what: Bench::Build } => bench::build::command(root),
         Cmd::Bench {

@@ -5,13 +5,16 @@
 //! must survive them all, and still run the good guest at the end.
 //!
 //! ```text
-//! chapter-6-host-gallery [MODULE...]
+//! chapter-6-host-gallery [--deadline MILLISECONDS] [MODULE...]
 //! ```
 //!
-//! Without arguments it runs the guests `cargo xtask build chapter-6` built
-//! and the two WAT modules of `wat/`. Given modules, it runs those instead.
+//! Without modules it runs the guests `cargo xtask build chapter-6` built and
+//! the two WAT modules of `wat/`. Given modules, it runs those instead: that
+//! is how `cargo xtask fuzz` feeds it thousands of random ones, with a shorter
+//! deadline than the default second.
 
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use chapter_6_host::{Grants, Limits, Run, Sandbox};
 use wasmtime::Result;
@@ -44,14 +47,26 @@ const WAT: &[(&str, &str)] = &[
 const SHOWN_LINES: usize = 8;
 
 fn main() -> Result<()> {
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let mut limits = Limits::default();
+    if args.first().is_some_and(|a| a == "--deadline") {
+        let millis = args
+            .get(1)
+            .context("`--deadline` needs a number of milliseconds")?;
+        let millis = millis
+            .parse::<u64>()
+            .with_context(|| format!("`--deadline {millis}`: not a number of milliseconds"))?;
+        limits.deadline = Some(Duration::from_millis(millis));
+        args.drain(..2);
+    }
     let stage = Stage::new().context("setting the stage")?;
-    let modules: Vec<PathBuf> = match std::env::args_os().nth(1) {
-        Some(_) => std::env::args_os().skip(1).map(PathBuf::from).collect(),
-        None => stage.gallery()?,
+    let modules: Vec<PathBuf> = match args.is_empty() {
+        false => args.iter().map(PathBuf::from).collect(),
+        true => stage.gallery()?,
     };
     // ANCHOR: gallery
     // One sandbox, one engine: every guest runs in it, one after the other.
-    let sandbox = Sandbox::new(Limits::default())?;
+    let sandbox = Sandbox::new(limits)?;
     let grants = Grants {
         dir: Some(stage.granted.clone()),
         args: Vec::new(),
