@@ -11,7 +11,7 @@ use workbook_tests::{
     run_host, run_host_with, wasm_from_wat,
 };
 
-// mod fuzz;
+mod fuzz;
 
 const CHAPTER: &str = "chapter-6";
 const HOST: &str = "chapter-6-host";

@@ -49,6 +49,9 @@ pub struct Options {
     /// The cargo profile the runners are built with: `dev`, as a reader
     /// builds them, or `fuzz` (optimised dependencies, see `Cargo.toml`).
     pub profile: String,
+    /// Stop after the batch that ends past this much time, even if fewer
+    /// than `count` modules ran (the test's bound).
+    pub time_limit: Option<Duration>,
 }
 
 impl Options {
@@ -61,6 +64,7 @@ impl Options {
             hosts_every: 100,
             deadline_ms: 50,
             profile: "dev".to_string(),
+            time_limit: None,
         }
     }
 }
@@ -145,6 +149,12 @@ pub fn run(
         n += size;
         summary.modules = n;
         progress(n, &summary);
+        if options
+            .time_limit
+            .is_some_and(|limit| started.elapsed() >= limit)
+        {
+            break;
+        }
     }
     summary.elapsed = started.elapsed();
     let _ = std::fs::remove_dir_all(&setup.work);
