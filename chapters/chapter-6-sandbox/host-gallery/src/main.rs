@@ -155,8 +155,10 @@ impl Stage {
         symlink("../secret.txt", &granted.join("link-out"))?;
         Ok(Stage { root, granted })
     }
-    // ANCHOR_END: stage
+}
+// ANCHOR_END: stage
 
+impl Stage {
     /// The gallery's modules: the built guests (found next to this program,
     /// as in chapter 1), the WAT modules, and the good guest last.
     fn gallery(&self) -> Result<Vec<PathBuf>> {
