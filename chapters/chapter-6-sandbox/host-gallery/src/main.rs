@@ -16,7 +16,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use chapter_6_host::{Grants, Limits, Run, Sandbox};
+use chapter_6_host::{Grants, Limits, Run, Sandbox, built_guest};
 use wasmtime::Result;
 use wasmtime::error::Context;
 
@@ -159,22 +159,16 @@ impl Stage {
 // ANCHOR_END: stage
 
 impl Stage {
-    /// The gallery's modules: the built guests (found next to this program,
-    /// as in chapter 1), the WAT modules, and the good guest last.
+    /// The gallery's modules: the built guests, the WAT modules, and the
+    /// good guest last.
     fn gallery(&self) -> Result<Vec<PathBuf>> {
-        let exe = std::env::current_exe().unwrap_or_default();
-        let target = exe
-            .parent()
-            .and_then(Path::parent)
-            .unwrap_or(Path::new("target"));
-        let built = |package: &str| target.join(format!("wasm/wasm32-wasip1/debug/{package}.wasm"));
-        let mut modules: Vec<PathBuf> = GUESTS.iter().map(|p| built(p)).collect();
+        let mut modules: Vec<PathBuf> = GUESTS.iter().map(|p| built_guest(p)).collect();
         for (name, text) in WAT {
             let path = self.root.join("modules").join(name);
             std::fs::write(&path, text)?;
             modules.push(path);
         }
-        modules.push(built(GOOD_GUEST));
+        modules.push(built_guest(GOOD_GUEST));
         Ok(modules)
     }
 

@@ -77,6 +77,19 @@ impl Default for Limits {
 }
 // ANCHOR_END: limits
 
+/// A guest `cargo xtask build chapter-6` built, by package name: in
+/// `target/wasm/`, next to the `target/debug/` folder the running program is
+/// in (found when it runs, as in chapter 1). A WASI command's module keeps
+/// its package's name, dashes and all.
+pub fn built_guest(package: &str) -> PathBuf {
+    let exe = std::env::current_exe().unwrap_or_default();
+    let target = exe
+        .parent()
+        .and_then(Path::parent)
+        .unwrap_or(Path::new("target"));
+    target.join(format!("wasm/wasm32-wasip1/debug/{package}.wasm"))
+}
+
 /// What the guest may reach outside itself.
 #[derive(Debug, Clone, Default)]
 pub struct Grants {

@@ -30,21 +30,9 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use chapter_6_host::{Grants, Limits, Run, Sandbox, bytes};
+use chapter_6_host::{Grants, Limits, Run, Sandbox, built_guest, bytes};
 use wasmtime::Result;
 use wasmtime::error::Context;
-
-/// Where `cargo xtask build` writes the well-behaved guest: `target/wasm/`,
-/// next to the `target/debug/` folder this program runs from (as in chapter 1).
-/// A WASI command keeps its package's name, dashes and all.
-fn built_guest() -> PathBuf {
-    let exe = std::env::current_exe().unwrap_or_default();
-    let target = exe
-        .parent()
-        .and_then(Path::parent)
-        .unwrap_or(Path::new("target"));
-    target.join("wasm/wasm32-wasip1/debug/chapter-6-guest.wasm")
-}
 
 // ANCHOR: args
 /// `[--dir HOST_DIR] [--fuel UNITS] MODULE [ARGS...]`: everything after the
@@ -66,7 +54,7 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<(PathBuf, Grants, Lim
                 limits.fuel = Some(units);
             }
             Some(module) => break PathBuf::from(module),
-            None => break built_guest(),
+            None => break built_guest("chapter-6-guest"),
         }
     };
     grants.args = args.collect();

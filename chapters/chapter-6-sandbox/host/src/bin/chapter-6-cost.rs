@@ -19,7 +19,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use chapter_6_host::{Ending, Grants, Limits, Sandbox};
+use chapter_6_host::{Ending, Grants, Limits, Sandbox, built_guest};
 use wasmtime::error::Context;
 use wasmtime::{Result, bail};
 
@@ -95,7 +95,10 @@ fn main() -> Result<()> {
         _ => FULL,
     };
     let (guest, spin) = match args.as_slice() {
-        [] => (built("chapter-6-guest"), built("chapter-6-guest-spin")),
+        [] => (
+            built_guest("chapter-6-guest"),
+            built_guest("chapter-6-guest-spin"),
+        ),
         [guest, spin] => (PathBuf::from(guest), PathBuf::from(spin)),
         _ => bail!("usage: chapter-6-cost [--quick] [GUEST.wasm SPIN.wasm]"),
     };
@@ -207,20 +210,10 @@ fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
     }
     out
-}
-
-/// A guest built by `cargo xtask build chapter-6`, next to this program.
-fn built(package: &str) -> PathBuf {
-    let exe = std::env::current_exe().unwrap_or_default();
-    let target = exe
-        .parent()
-        .and_then(Path::parent)
-        .unwrap_or(Path::new("target"));
-    target.join(format!("wasm/wasm32-wasip1/debug/{package}.wasm"))
 }
