@@ -108,16 +108,28 @@ fn compiler_messages(stderr: &str) -> String {
 }
 
 /// Build native host binaries of the workspace at `manifest`; returns each
-/// package's executable.
+/// package's executable (and those of its other binaries, by name).
 pub fn build_hosts(
     manifest: &Path,
     packages: &[String],
     messages: Messages,
 ) -> Result<BTreeMap<String, PathBuf>> {
+    build_hosts_with_profile(manifest, packages, messages, "dev")
+}
+
+/// [`build_hosts`] with a cargo profile of the workspace (`dev`, `fuzz`).
+pub fn build_hosts_with_profile(
+    manifest: &Path,
+    packages: &[String],
+    messages: Messages,
+    profile: &str,
+) -> Result<BTreeMap<String, PathBuf>> {
     let mut cmd = native_cargo();
     cmd.args([
         "build",
         "--message-format=json-render-diagnostics",
+        "--profile",
+        profile,
         "--manifest-path",
     ])
     .arg(manifest);

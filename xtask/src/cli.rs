@@ -100,6 +100,20 @@ pub enum Cmd {
     Size,
     /// Everything CI checks: tests, chapter examples, solutions pass, starters fail
     Test,
+    /// Feed random (wasm-smith) and mutated modules to chapter 6's sandbox, the
+    /// grader's guest-call and the hosts of chapters 1-5: none may panic or hang
+    Fuzz {
+        /// How many modules to generate
+        #[arg(long, default_value_t = 10_000)]
+        count: u64,
+        /// Make the same modules as an earlier run (it prints its seed)
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Build the programs it feeds with optimised dependencies (the `fuzz`
+        /// profile): a second Wasmtime build, ten times faster at compiling modules
+        #[arg(long)]
+        optimized: bool,
+    },
     /// Which guest-toolchain route is in use, what is missing, and the fix
     Doctor,
     /// For teachers: a class's grade reports as one table (and --csv, --html)
@@ -121,4 +135,11 @@ pub enum Bench {
     /// The first `cargo xtask run chapter-1` of a fresh clone, cold, against a
     /// reader's own first Wasmtime host (`cargo new`, `cargo add`, `cargo build`)
     Build,
+    /// Chapter 6: the cost of fuel and epochs on a guest that computes, as
+    /// ratios, and how late a spinning guest is stopped after its deadline
+    Sandbox {
+        /// The book's short measurement (a few seconds) instead of the full one
+        #[arg(long)]
+        quick: bool,
+    },
 }

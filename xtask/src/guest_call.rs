@@ -47,6 +47,36 @@ fn guest_call(root: &Path) -> Result<&'static PathBuf> {
     .map_err(|e| anyhow!("cannot build the grader's sandbox (xtask/guest-call): {e}"))
 }
 
+/// The `guest-call` command line that calls `export(args)` in the guest
+/// `wasm` with the environment `env`.
+pub fn command(
+    root: &Path,
+    wasm: &Path,
+    export: &str,
+    args: &[i64],
+    env: &[(String, String)],
+) -> Result<Command> {
+    Ok(command_with(guest_call(root)?, wasm, export, args, env))
+}
+
+/// [`command`] with a `guest-call` executable of one's own (`cargo xtask
+/// fuzz` builds it with optimised dependencies).
+pub fn command_with(
+    exe: &Path,
+    wasm: &Path,
+    export: &str,
+    args: &[i64],
+    env: &[(String, String)],
+) -> Command {
+    let mut cmd = Command::new(exe);
+    cmd.arg(wasm).arg(export);
+    for (name, value) in env {
+        cmd.arg("--env").arg(format!("{name}={value}"));
+    }
+    cmd.arg("--").args(args.iter().map(i64::to_string));
+    cmd
+}
+
 /// Call `export(args)` in the guest `wasm` with the environment `env`.
 pub fn call(
     root: &Path,
@@ -55,13 +85,7 @@ pub fn call(
     args: &[i64],
     env: &[(String, String)],
 ) -> Result<CallOutcome> {
-    let mut cmd = Command::new(guest_call(root)?);
-    cmd.arg(wasm).arg(export);
-    for (name, value) in env {
-        cmd.arg("--env").arg(format!("{name}={value}"));
-    }
-    cmd.arg("--").args(args.iter().map(i64::to_string));
-    let out = process::run_captured(cmd, CALL_TIMEOUT)?;
+    let out = process::run_captured(command(root, wasm, export, args, env)?, CALL_TIMEOUT)?;
     if out.timed_out() {
         return Err(process::TimedOut {
             what: format!("calling `{export}`"),

@@ -78,7 +78,7 @@ impl GuestBuild {
         for path in &paths {
             if !path.is_file() {
                 bail!(
-                    "the guest build finished but {} is not there: is the guest a library with crate-type = [\"cdylib\"]?",
+                    "the guest build finished but {} is not there: is the guest a library with crate-type = [\"cdylib\"], or a [[bin]] named after its package?",
                     path.display()
                 );
             }
@@ -100,14 +100,61 @@ pub fn rustup_memo(root: &Path) -> PathBuf {
 }
 
 /// Where cargo writes the `.wasm` of `package` built with `profile`.
+///
+/// A library guest (`crate-type = ["cdylib"]`, chapters 1-5) is written as
+/// `chapter_1_guest.wasm`, with underscores; a WASI command (a `[[bin]]`, as
+/// chapter 6's guests are) keeps its name, `chapter-6-guest.wasm`. When both
+/// files are there (a guest that changed kind), the newer one is its module;
+/// when neither is, the library's name (for the error that says it is missing).
 pub fn wasm_path(target_dir: &Path, package: &str, profile: &str) -> PathBuf {
     let profile_dir = match profile {
         "dev" | "test" => "debug",
         "release" | "bench" => "release",
         other => other,
     };
-    target_dir
-        .join(TARGET)
-        .join(profile_dir)
-        .join(format!("{}.wasm", package.replace('-', "_")))
+    let dir = target_dir.join(TARGET).join(profile_dir);
+    let library = dir.join(format!("{}.wasm", package.replace('-', "_")));
+    let command = dir.join(format!("{package}.wasm"));
+    let modified = |path: &Path| path.metadata().and_then(|m| m.modified()).ok();
+    match (modified(&library), modified(&command)) {
+        (Some(lib), Some(cmd)) if cmd > lib => command,
+        (None, Some(_)) => command,
+        _ => library,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_library_guest_has_underscores_and_a_command_keeps_its_dashes() {
+        let dir = std::env::temp_dir().join(format!("xtask-wasm-path-{}", std::process::id()));
+        let debug = dir.join(TARGET).join("debug");
+        std::fs::create_dir_all(&debug).unwrap();
+        // Neither built yet: the library's name, for the error message.
+        assert_eq!(
+            wasm_path(&dir, "chapter-6-guest", "dev"),
+            debug.join("chapter_6_guest.wasm")
+        );
+        // A command (a `[[bin]]`) keeps the package's name.
+        std::fs::write(debug.join("chapter-6-guest.wasm"), b"\0asm").unwrap();
+        assert_eq!(
+            wasm_path(&dir, "chapter-6-guest", "dev"),
+            debug.join("chapter-6-guest.wasm")
+        );
+        // A library is written with underscores.
+        std::fs::write(debug.join("chapter_1_guest.wasm"), b"\0asm").unwrap();
+        assert_eq!(
+            wasm_path(&dir, "chapter-1-guest", "release"),
+            dir.join(TARGET)
+                .join("release")
+                .join("chapter_1_guest.wasm")
+        );
+        assert_eq!(
+            wasm_path(&dir, "chapter-1-guest", "dev"),
+            debug.join("chapter_1_guest.wasm")
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

@@ -92,8 +92,22 @@ fn dispatch(command: Cmd) -> Result<bool> {
         }
         Cmd::Gradebook { args } => tools::run(root, tools::GRADEBOOK, &args),
         Cmd::Test => ci::run_all(root, &guest_toolchain(root)?),
+        Cmd::Fuzz {
+            count,
+            seed,
+            optimized,
+        } => {
+            guest_toolchain(root)?;
+            let mut args = vec![format!("--count={count}")];
+            args.extend(seed.map(|s| format!("--seed={s}")));
+            args.extend(optimized.then(|| "--optimized".to_string()));
+            tools::run(root, tools::FUZZ, &args)
+        }
         Cmd::Doctor => Ok(doctor::run(root)),
         Cmd::Bench { what: Bench::Build } => bench::build::command(root),
+        Cmd::Bench {
+            what: Bench::Sandbox { quick },
+        } => bench::sandbox::command(root, &guest_toolchain(root)?, quick),
     }
 }
 

@@ -2,7 +2,8 @@
 //! first time a command needs it, so that `cargo xtask run chapter-1`, the
 //! first command a reader types, compiles none of them: `xtask-book`
 //! (mdbook, and chapter 3's size ladder) for `book` and `size`, and
-//! `xtask-gradebook` for `gradebook`.
+//! `xtask-gradebook` for `gradebook`, and `xtask-fuzz` (wasm-smith) for
+//! `fuzz`.
 
 use std::path::Path;
 
@@ -14,6 +15,8 @@ use crate::cargo::{self, Messages};
 pub const BOOK: &str = "xtask-book";
 /// The teachers' gradebook (xtask/gradebook).
 pub const GRADEBOOK: &str = "xtask-gradebook";
+/// The fuzzer of chapter 6's sandbox and the hosts (xtask/fuzz).
+pub const FUZZ: &str = "xtask-fuzz";
 
 /// Build the program of `package` and run it with `args`; returns whether it
 /// succeeded.

@@ -8,12 +8,17 @@
 //! ```
 //!
 //! A fuel limit stops a guest that loops forever, a memory limit one that
-//! allocates forever, and output is captured up to a limit. Problems with the
-//! module itself (it does not load, has no such export) exit with code 2 and a
-//! message on stderr. The grader runs this as a child process with a
-//! wall-clock limit, so even a crash here cannot take the grader down.
+//! allocates forever, and output is captured up to a limit. A deadline (epoch
+//! interruption) stops a guest whose loop spends its time in calls to WASI,
+//! which cost little fuel; a guest stuck in one such call (a long sleep) is
+//! given up on just after it. Problems with the module itself (it does not
+//! load, has no such export) exit with code 2 and a message on stderr. The
+//! grader runs this as a child process with a wall-clock limit, so even a
+//! crash here cannot take the grader down.
 
 use std::process::ExitCode;
+use std::sync::mpsc;
+use std::time::Duration;
 
 use serde::Serialize;
 use wasmtime::error::Context;
@@ -31,6 +36,12 @@ const FUEL: u64 = 1_000_000_000;
 const MAX_MEMORY: usize = 256 << 20;
 /// The most a guest may print to each of stdout and stderr.
 const MAX_OUTPUT: usize = 1 << 20;
+/// Wall-clock time for one call, within the grader's own limit of 30 s
+/// (`xtask::guest_call::CALL_TIMEOUT`), checked every `TICK`.
+const DEADLINE: Duration = Duration::from_secs(10);
+const TICK: Duration = Duration::from_millis(100);
+/// How long after the deadline a guest stuck in a call to WASI is waited for.
+const GRACE: Duration = Duration::from_secs(1);
 
 #[derive(Serialize)]
 struct Outcome {
@@ -55,7 +66,7 @@ struct Request {
 }
 
 fn main() -> ExitCode {
-    let outcome = parse(std::env::args().skip(1).collect()).and_then(|request| call(&request));
+    let outcome = parse(std::env::args().skip(1).collect()).and_then(call_within_deadline);
     match outcome {
         Ok(outcome) => match serde_json::to_string(&outcome) {
             Ok(json) => {
@@ -136,7 +147,32 @@ fn arguments(export: &str, ty: &wasmtime::FuncType, args: &[i64]) -> Result<Vec<
         .collect()
 }
 
-fn call(request: &Request) -> Result<Outcome> {
+/// Run [`call`] on a thread of its own, and give up on it if it is still
+/// running just after its deadline: then it is stuck in a call to WASI,
+/// where the deadline does not reach.
+fn call_within_deadline(request: Request) -> Result<Outcome> {
+    let stdout = MemoryOutputPipe::new(MAX_OUTPUT);
+    let stderr = MemoryOutputPipe::new(MAX_OUTPUT);
+    let (done, result) = mpsc::channel();
+    let pipes = (stdout.clone(), stderr.clone());
+    std::thread::spawn(move || {
+        let _ = done.send(call(&request, pipes.0, pipes.1));
+    });
+    match result.recv_timeout(DEADLINE + GRACE) {
+        Ok(outcome) => outcome,
+        Err(_) => Ok(Outcome {
+            returned: None,
+            trapped: Some(format!(
+                "the guest was still running after {} s, in a call to WASI (a sleep, a read that waits?)",
+                DEADLINE.as_secs()
+            )),
+            stdout: String::from_utf8_lossy(&stdout.contents()).into_owned(),
+            stderr: String::from_utf8_lossy(&stderr.contents()).into_owned(),
+        }),
+    }
+}
+
+fn call(request: &Request, stdout: MemoryOutputPipe, stderr: MemoryOutputPipe) -> Result<Outcome> {
     let Request {
         wasm,
         export,
@@ -145,13 +181,20 @@ fn call(request: &Request) -> Result<Outcome> {
     } = request;
     let mut config = Config::new();
     config.consume_fuel(true);
+    config.epoch_interruption(true);
     // A check calls the same module again and again: compile it once.
     config.cache(Some(Cache::new(CacheConfig::new())?));
     let engine = Engine::new(&config)?;
     let module = Module::from_file(&engine, wasm).with_context(|| format!("cannot load {wasm}"))?;
+    let ticker = engine.weak();
+    std::thread::spawn(move || {
+        while let Some(engine) = ticker.upgrade() {
+            engine.increment_epoch();
+            drop(engine);
+            std::thread::sleep(TICK);
+        }
+    });
 
-    let stdout = MemoryOutputPipe::new(MAX_OUTPUT);
-    let stderr = MemoryOutputPipe::new(MAX_OUTPUT);
     let wasi = WasiCtxBuilder::new()
         .stdout(stdout.clone())
         .stderr(stderr.clone())
@@ -161,18 +204,24 @@ fn call(request: &Request) -> Result<Outcome> {
     let mut store = Store::new(&engine, State { wasi, limits });
     store.limiter(|state| &mut state.limits);
     store.set_fuel(FUEL)?;
+    store.set_epoch_deadline(DEADLINE.as_millis().div_ceil(TICK.as_millis()) as u64 + 1);
 
     let mut linker: Linker<State> = Linker::new(&engine);
     p1::add_to_linker_sync(&mut linker, |state| &mut state.wasi)?;
-    let instance = linker
-        .instantiate(&mut store, &module)
-        .with_context(|| format!("cannot instantiate {wasm}"))?;
-
     let finish = |returned, trapped| Outcome {
         returned,
         trapped,
         stdout: String::from_utf8_lossy(&stdout.contents()).into_owned(),
         stderr: String::from_utf8_lossy(&stderr.contents()).into_owned(),
+    };
+    // Instantiating runs the module's start function, if it has one: a trap
+    // there is the guest's, like a trap in the call.
+    let instance = match linker.instantiate(&mut store, &module) {
+        Ok(instance) => instance,
+        Err(err) if err.is::<wasmtime::Trap>() => {
+            return Ok(finish(None, Some(trap_message(&err))));
+        }
+        Err(err) => return Err(err.context(format!("cannot instantiate {wasm}"))),
     };
 
     if let Some(init) = instance.get_func(&mut store, "_initialize")
@@ -206,10 +255,19 @@ fn call(request: &Request) -> Result<Outcome> {
 
 /// A trap's message with its wasm backtrace, and a plain word on fuel.
 fn trap_message(err: &wasmtime::Error) -> String {
-    if let Some(wasmtime::Trap::OutOfFuel) = err.downcast_ref::<wasmtime::Trap>() {
-        return format!(
-            "the guest ran out of fuel after {FUEL} instructions: does it loop forever?\n{err:?}"
-        );
+    match err.downcast_ref::<wasmtime::Trap>() {
+        Some(wasmtime::Trap::OutOfFuel) => {
+            return format!(
+                "the guest ran out of fuel after {FUEL} instructions: does it loop forever?\n{err:?}"
+            );
+        }
+        Some(wasmtime::Trap::Interrupt) => {
+            return format!(
+                "the guest ran out of time after {} s: does it loop forever?\n{err:?}",
+                DEADLINE.as_secs()
+            );
+        }
+        _ => {}
     }
     format!("{err:?}")
 }

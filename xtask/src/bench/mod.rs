@@ -4,8 +4,10 @@
 //! | module | measures |
 //! | --- | --- |
 //! | [`build`] | `bench build`: the first `cargo xtask run chapter-1` of a fresh clone against a reader's own first Wasmtime host |
+//! | [`sandbox`] | `bench sandbox`: what chapter 6's defences cost (fuel, epochs) and how late a deadline stops a guest |
 
 pub mod build;
+pub mod sandbox;
 
 use std::time::Duration;
 

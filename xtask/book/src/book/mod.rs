@@ -5,7 +5,7 @@
 //! Pages hold text and `{{#include}}` only. What a command can produce is
 //! generated into `book/src/generated/` (gitignored) before each build:
 //! the hosts' outputs from their snapshots, the WAT of guests (wasmprinter),
-//! and chapter 3's size table and chart.
+//! chapter 3's size table and chart, and chapter 6's measured costs.
 
 //!
 //! | module | holds |
@@ -19,6 +19,7 @@ use std::sync::{Arc, Mutex};
 
 use anyhow::{Context, Result, bail};
 
+use xtask::cargo::Messages;
 use xtask::chapters;
 use xtask::snapshot;
 use xtask::toolchain::Toolchain;
@@ -99,6 +100,13 @@ pub fn generate(root: &Path, toolchain: &Toolchain) -> Result<()> {
     // Chapter 3's size table, chart and largest functions, measured now.
     let ladder = crate::size::ladder(root, toolchain)?;
     crate::size::write_book_files(root, &ladder)?;
+    // Chapter 6's cost of each defence, measured now (the quick measurement).
+    let cost = xtask::bench::sandbox::measure(root, toolchain, true, Messages::Capture)
+        .context("measuring chapter 6's defences (cargo xtask bench sandbox --quick)")?;
+    write_if_changed(
+        &generated.join(xtask::bench::sandbox::BOOK_FILE),
+        cost.as_bytes(),
+    )?;
     Ok(())
 }
 
