@@ -45,15 +45,26 @@ pub const NAMES: [&str; 6] = [
     "wamr",
 ];
 
+/// Whether a VM keeps the guest's debug info for a native debugger. Only
+/// Wasmtime has the setting (`Config::debug_info`); the others ignore it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Debug {
+    Off,
+    On,
+}
+
 /// The VM called `name`, set up; an error names the VMs this program has.
-pub fn vm(name: &str) -> Result<Box<dyn Vm>> {
+pub fn vm(name: &str, debug: Debug) -> Result<Box<dyn Vm>> {
+    #[cfg(feature = "wasmtime")]
+    use vms::wasmtime::{Compiler, Wasmtime};
+    let _ = debug;
     let vm: Option<Result<Box<dyn Vm>>> = match name {
         #[cfg(feature = "wasmtime")]
-        "wasmtime-cranelift" => Some(vms::wasmtime::Wasmtime::cranelift().map(boxed)),
+        "wasmtime-cranelift" => Some(Wasmtime::new(Compiler::Cranelift, debug).map(boxed)),
         #[cfg(feature = "wasmtime")]
-        "wasmtime-winch" => Some(vms::wasmtime::Wasmtime::winch().map(boxed)),
+        "wasmtime-winch" => Some(Wasmtime::new(Compiler::Winch, debug).map(boxed)),
         #[cfg(feature = "wasmtime")]
-        "wasmtime-pulley" => Some(vms::wasmtime::Wasmtime::pulley().map(boxed)),
+        "wasmtime-pulley" => Some(Wasmtime::new(Compiler::Pulley, debug).map(boxed)),
         #[cfg(feature = "wasmi")]
         "wasmi" => Some(vms::wasmi::Wasmi::new().map(boxed)),
         #[cfg(feature = "wasm3")]

@@ -17,7 +17,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use wait_timeout::ChildExt;
 
-use chapter_7_host::NAMES;
+use chapter_7_host::{Debug, NAMES};
 
 /// How long one VM may take to run one module's `sum(5, 4)`.
 const LIMIT: Duration = Duration::from_secs(60);
@@ -26,9 +26,15 @@ fn main() -> ExitCode {
     let mut args: Vec<OsString> = std::env::args_os().skip(1).collect();
     // ANCHOR: child
     // Started again by ourselves: run the module in one VM, in this process.
-    if args.len() == 3 && args[0] == "--vm" {
+    // (`--debug-info` before the module: for a native debugger, chapter 2.)
+    if args.len() >= 3 && args[0] == "--vm" {
         let vm = args[1].to_string_lossy().into_owned();
-        return match run_in(&vm, Path::new(&args[2])) {
+        let debug = match args.len() == 4 && args[2] == "--debug-info" {
+            true => Debug::On,
+            false => Debug::Off,
+        };
+        let path = PathBuf::from(&args[args.len() - 1]);
+        return match run_in(&vm, &path, debug) {
             Ok(()) => ExitCode::SUCCESS,
             Err(err) => {
                 eprintln!("error: {err:#}");
@@ -70,9 +76,9 @@ fn main() -> ExitCode {
 
 // ANCHOR: run_in
 /// One VM, one module: load it, instantiate it (with WASI), call `sum(5, 4)`.
-fn run_in(vm: &str, path: &Path) -> Result<()> {
+fn run_in(vm: &str, path: &Path, debug: Debug) -> Result<()> {
     let wasm = std::fs::read(path).context("cannot read it")?;
-    let vm = chapter_7_host::vm(vm)?;
+    let vm = chapter_7_host::vm(vm, debug)?;
     let module = vm.load(&wasm).context("cannot load it")?;
     let mut instance = module.instantiate().context("cannot instantiate it")?;
     let answer = instance

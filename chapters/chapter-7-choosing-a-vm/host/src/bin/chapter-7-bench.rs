@@ -112,7 +112,7 @@ fn read(path: &str) -> Result<Vec<u8>> {
 /// Compile and instantiate `samples` times; then what one more live instance
 /// costs in memory.
 fn load(vm_name: &str, wasm: &[u8], samples: usize) -> Result<()> {
-    let vm = chapter_7_host::vm(vm_name)?;
+    let vm = chapter_7_host::vm(vm_name, chapter_7_host::Debug::Off)?;
     let mut compile = Vec::new();
     for _ in 0..samples + 1 {
         let started = Instant::now();
@@ -162,7 +162,7 @@ fn load(vm_name: &str, wasm: &[u8], samples: usize) -> Result<()> {
 
 /// One workload in a VM: checked against the native answer, warmed up, timed.
 fn in_vm(vm_name: &str, wasm: &[u8], w: &Workload, samples: usize) -> Result<()> {
-    let vm = chapter_7_host::vm(vm_name)?;
+    let vm = chapter_7_host::vm(vm_name, chapter_7_host::Debug::Off)?;
     let mut instance = vm.load(wasm)?.instantiate()?;
     let expected = native_call(w)?;
     let got = instance.call(w.export, w.args, 1)?;

@@ -14,31 +14,37 @@ pub struct Wasmtime {
     linker: Linker<WasiP1Ctx>,
 }
 
+/// Wasmtime's three ways to run a guest.
+#[derive(Debug, Clone, Copy)]
+pub enum Compiler {
+    Cranelift,
+    Winch,
+    Pulley,
+}
+
 impl Wasmtime {
-    // ANCHOR: config
-    pub fn cranelift() -> Result<Self> {
-        let mut config = Config::new();
-        config.strategy(Strategy::Cranelift);
-        Self::new("wasmtime-cranelift", &config)
-    }
-
-    pub fn winch() -> Result<Self> {
-        let mut config = Config::new();
-        config.strategy(Strategy::Winch);
-        Self::new("wasmtime-winch", &config)
-    }
-
-    pub fn pulley() -> Result<Self> {
-        // Compile for the Pulley interpreter instead of this machine.
-        let mut config = Config::new();
-        config.target("pulley64").map_err(error)?;
-        Self::new("wasmtime-pulley", &config)
-    }
-    // ANCHOR_END: config
-
     // ANCHOR: new
-    fn new(name: &'static str, config: &Config) -> Result<Self> {
-        let engine = Engine::new(config).map_err(error)?;
+    pub fn new(compiler: Compiler, debug: crate::Debug) -> Result<Self> {
+        let mut config = Config::new();
+        let name = match compiler {
+            Compiler::Cranelift => {
+                config.strategy(Strategy::Cranelift);
+                "wasmtime-cranelift"
+            }
+            Compiler::Winch => {
+                config.strategy(Strategy::Winch);
+                "wasmtime-winch"
+            }
+            Compiler::Pulley => {
+                // Cranelift, compiling for the Pulley interpreter instead
+                // of this machine.
+                config.target("pulley64").map_err(error)?;
+                "wasmtime-pulley"
+            }
+        };
+        // Keep the guest's DWARF for a native debugger (chapter 2).
+        config.debug_info(debug == crate::Debug::On);
+        let engine = Engine::new(&config).map_err(error)?;
         let mut linker: Linker<WasiP1Ctx> = Linker::new(&engine);
         p1::add_to_linker_sync(&mut linker, |wasi| wasi).map_err(error)?;
         linker
