@@ -8,6 +8,7 @@ mod chapter_2;
 mod chapter_3;
 mod chapter_4;
 mod chapter_5;
+mod chapter_7;
 mod chapters;
 mod grading;
 mod toolchain;

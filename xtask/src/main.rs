@@ -103,10 +103,18 @@ enum Cmd {
     Test,
     /// Which guest-toolchain route is in use, what is missing, and the fix
     Doctor,
-    /// Measure (figures for notes and pages; nothing here is a test)
+    /// Chapter 7's benchmark: the same guest in every VM, and natively; a
+    /// table, charts for the book, and a JSON report. `bench build` measures
+    /// the build instead. Figures for notes and pages; nothing here is a test.
     Bench {
         #[command(subcommand)]
-        what: Bench,
+        what: Option<Bench>,
+        /// Also write every measurement as JSON rows to this file
+        #[arg(long, value_name = "FILE")]
+        json: Option<PathBuf>,
+        /// Fewer samples (3 instead of 15): quicker, noisier
+        #[arg(long)]
+        quick: bool,
     },
 }
 
@@ -189,7 +197,25 @@ fn dispatch(command: Cmd) -> Result<bool> {
         }
         Cmd::Test => ci::run_all(root, &guest_toolchain(root)?),
         Cmd::Doctor => Ok(doctor::run(root)),
-        Cmd::Bench { what: Bench::Build } => bench::build::command(root),
+        Cmd::Bench {
+            what: Some(Bench::Build),
+            ..
+        } => bench::build::command(root),
+        Cmd::Bench {
+            what: None,
+            json,
+            quick,
+        } => {
+            guest_toolchain(root)?;
+            let mut args = vec!["vms".to_string()];
+            if let Some(json) = json {
+                // The builder runs from the workbook's root: make the path absolute.
+                let json = std::env::current_dir()?.join(json);
+                args.push(format!("--json={}", json.display()));
+            }
+            args.extend(quick.then(|| "--quick".to_string()));
+            book::run_builder(root, &args)
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 //! | module | measures |
 //! | --- | --- |
 //! | [`build`] | `bench build`: the first `cargo xtask run chapter-1` of a fresh clone against a reader's own first Wasmtime host |
+//! | `xtask_book::vms` | `bench` alone: chapter 7's VMs side by side (in `xtask/book`, which has the charting library) |
 
 pub mod build;
 
