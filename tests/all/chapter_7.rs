@@ -179,6 +179,7 @@ fn the_benchmark_guest_imports_only_the_host_function_and_exports_the_workloads(
 fn quick_bench() -> &'static (Vec<serde_json::Value>, Results) {
     static RUN: OnceLock<(Vec<serde_json::Value>, Results)> = OnceLock::new();
     RUN.get_or_init(|| {
+        let _measuring = workbook_tests::measuring();
         let json = root().join("target/test-files/bench.json");
         let _ = std::fs::remove_file(&json);
         let mut cmd = std::process::Command::new(workbook_tests::xtask_binary());

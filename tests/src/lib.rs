@@ -33,6 +33,14 @@ pub fn ladder() -> &'static xtask_book::size::Ladder {
     }
 }
 
+/// Held while a test runs chapter 7's benchmark (`cargo xtask bench`, or the
+/// book's build, which runs its quick mode): two runs at once would slow each
+/// other down and write the same files.
+pub fn measuring() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: Mutex<()> = Mutex::new(());
+    LOCK.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 /// The hosts of a chapter (`"chapter-1"`), built with their guests. Builds
 /// once per test binary; a build failure fails every test that asks.
 pub fn chapter(name: &str) -> Vec<ReadyHost> {

@@ -67,12 +67,10 @@ pub fn build(root: &Path, toolchain: &Toolchain) -> Result<Built> {
         } else {
             feature
         };
-        let bar = xtask::bench::spinner(&format!(
-            "bench: building {PROGRAM} for {what} (the {PROFILE} profile; minutes the first time)"
-        ));
-        let exe = build_program(root, feature);
-        bar.finish_and_clear();
-        let exe = exe?;
+        // Cargo shows its own progress: the first build of each is minutes
+        // long (a release build of the VM), and has no time limit here.
+        eprintln!("bench: building {PROGRAM} for {what} (the {PROFILE} profile)");
+        let exe = build_program(root, feature)?;
         // Each build overwrites the last one's program: keep a copy per VM.
         let kept = out.join(format!("{PROGRAM}-{what}"));
         std::fs::copy(&exe, &kept)
@@ -98,7 +96,7 @@ fn build_program(root: &Path, feature: &str) -> Result<PathBuf> {
     if !feature.is_empty() {
         cmd.args(["--features", feature]);
     }
-    let stdout = run_build(cmd, &format!("{PROGRAM} ({feature})"), Messages::Capture)?;
+    let stdout = run_build(cmd, &format!("{PROGRAM} ({feature})"), Messages::Show)?;
     for message in Message::parse_stream(stdout.as_slice()) {
         if let Ok(Message::CompilerArtifact(artifact)) = message
             && artifact.target.name == PROGRAM
