@@ -112,7 +112,7 @@ enum Cmd {
         /// Also write every measurement as JSON rows to this file
         #[arg(long, value_name = "FILE")]
         json: Option<PathBuf>,
-        /// Fewer samples (3 instead of 15): quicker, noisier
+        /// Fewer samples (3 instead of 25): quicker, noisier
         #[arg(long)]
         quick: bool,
     },

@@ -68,12 +68,16 @@ pub extern "C" fn sieve(n: i32) -> i32 {
     let mut composite = vec![false; n];
     let mut count = 0;
     for i in 2..n {
+        // `i * i` would overflow a 32-bit `usize` (wasm32's) for large `i`:
+        // mark multiples only while `i * i < n`, a check that cannot.
         if !composite[i] {
             count += 1;
-            let mut j = i * i;
-            while j < n {
-                composite[j] = true;
-                j += i;
+            if i <= (n - 1) / i {
+                let mut j = i * i;
+                while j < n {
+                    composite[j] = true;
+                    j += i;
+                }
             }
         }
     }

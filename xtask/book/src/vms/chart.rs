@@ -36,6 +36,7 @@ pub fn run_time(results: &Results) -> Result<String> {
         .collect::<Vec<_>>();
     grouped_bars(
         "Run time of each kernel, as a multiple of native code (logarithmic)",
+        &VMS,
         &series,
         &|v| times(v),
     )
@@ -43,26 +44,33 @@ pub fn run_time(results: &Results) -> Result<String> {
 
 /// Compile and instantiate times, per VM.
 pub fn startup(results: &Results) -> Result<String> {
+    let vms = &VMS[..VMS.len() - 1];
     let series = ["compile", "instantiate"]
         .iter()
         .map(|metric| Series {
             label: metric.to_string(),
-            values: VMS
+            values: vms
                 .iter()
                 .map(|vm| results.value(vm, "module", metric))
                 .collect(),
         })
         .collect::<Vec<_>>();
     grouped_bars(
-        "Compile and instantiate the guest (logarithmic; native has neither)",
+        "Compile and instantiate the guest (logarithmic)",
+        vms,
         &series,
         &|v| duration(v),
     )
 }
 
-/// Horizontal bars: a group per VM (top to bottom in [`VMS`] order), a bar
-/// per series in each, its value written after it.
-fn grouped_bars(title: &str, series: &[Series], label: &dyn Fn(f64) -> String) -> Result<String> {
+/// Horizontal bars: a group per VM of `vms` (top to bottom), a bar per
+/// series in each, its value written after it.
+fn grouped_bars(
+    title: &str,
+    vms: &[&str],
+    series: &[Series],
+    label: &dyn Fn(f64) -> String,
+) -> Result<String> {
     let values = series.iter().flat_map(|s| s.values.iter().flatten());
     let smallest = values.clone().copied().fold(f64::INFINITY, f64::min);
     let largest = values.copied().fold(0.0, f64::max);
@@ -72,13 +80,13 @@ fn grouped_bars(title: &str, series: &[Series], label: &dyn Fn(f64) -> String) -
         (1.0, 10.0)
     };
     let lo = 10f64.powf(smallest.log10().floor());
-    let hi = 10f64.powf((largest * 30.0).log10().ceil());
-    let groups = VMS.len() as f64;
+    let hi = 10f64.powf((largest * 5.0).log10().ceil());
+    let groups = vms.len() as f64;
     let per = series.len() as f64;
     let mut svg = String::new();
     let size = (
         780,
-        90 + (VMS.len() * series.len()) as u32 * 17 + VMS.len() as u32 * 10,
+        90 + (vms.len() * series.len()) as u32 * 17 + vms.len() as u32 * 10,
     );
     let drawn = (|| -> Result<(), DrawingAreaErrorKind<std::io::Error>> {
         let area = SVGBackend::with_string(&mut svg, size).into_drawing_area();
@@ -93,13 +101,13 @@ fn grouped_bars(title: &str, series: &[Series], label: &dyn Fn(f64) -> String) -
         chart
             .configure_mesh()
             .disable_y_mesh()
-            .y_labels(VMS.len() * 2 + 1)
+            .y_labels(vms.len() * 2 + 1)
             .y_label_formatter(&|y| {
                 // Group `i` from the top spans [groups - 1 - i, groups - i].
                 let centre = groups - y - 0.5;
                 let i = centre.round();
-                if (centre - i).abs() < 0.01 && i >= 0.0 && (i as usize) < VMS.len() {
-                    VMS[i as usize].to_string()
+                if (centre - i).abs() < 0.01 && i >= 0.0 && (i as usize) < vms.len() {
+                    vms[i as usize].to_string()
                 } else {
                     String::new()
                 }

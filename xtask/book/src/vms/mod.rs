@@ -58,7 +58,7 @@ pub const KERNELS: [&str; 4] = ["fib", "sieve", "hash", "matmul"];
 /// How thorough a run is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
-    /// 15 samples a figure: the default.
+    /// 25 samples a figure: the default.
     Full,
     /// 3 samples a figure: for the tests and the book's own build.
     Quick,
@@ -67,7 +67,7 @@ pub enum Mode {
 impl Mode {
     pub fn samples(self) -> usize {
         match self {
-            Mode::Full => 15,
+            Mode::Full => 25,
             Mode::Quick => 3,
         }
     }

@@ -109,47 +109,14 @@ fn read(path: &str) -> Result<Vec<u8>> {
     std::fs::read(path).with_context(|| format!("cannot read the guest `{path}`"))
 }
 
-/// Compile and instantiate `samples` times; then what one more live instance
-/// costs in memory.
+/// Memory first, in a fresh process: its peak with the guest loaded and one
+/// instance, then what one more live instance costs. Then compile and
+/// instantiate `samples` times.
 fn load(vm_name: &str, wasm: &[u8], samples: usize) -> Result<()> {
     let vm = chapter_7_host::vm(vm_name, chapter_7_host::Debug::Off)?;
-    let mut compile = Vec::new();
-    for _ in 0..samples + 1 {
-        let started = Instant::now();
-        drop(vm.load(wasm).context("cannot load the guest")?);
-        compile.push(started.elapsed().as_nanos() as f64);
-    }
-    let module = vm.load(wasm)?;
-    let mut instantiate = Vec::new();
-    for _ in 0..samples + 1 {
-        let started = Instant::now();
-        drop(
-            module
-                .instantiate()
-                .context("cannot instantiate the guest")?,
-        );
-        instantiate.push(started.elapsed().as_nanos() as f64);
-    }
-    // The first sample warms up (caches, lazily built tables): left out.
-    row(vm_name, "module", "compile", &compile[1..], "ns");
-    row(vm_name, "module", "instantiate", &instantiate[1..], "ns");
-
-    let before = rss_bytes("VmRSS")?;
-    let mut alive = Vec::new();
-    for _ in 0..EXTRA_INSTANCES {
-        let mut instance = module.instantiate()?;
-        // Touch the instance's memory as a real one would.
-        instance.call("sum", &[5, 4], 1)?;
-        alive.push(instance);
-    }
-    let per_instance = (rss_bytes("VmRSS")?.saturating_sub(before)) as f64 / EXTRA_INSTANCES as f64;
-    row(
-        vm_name,
-        "per-instance",
-        "peak_rss",
-        &[per_instance],
-        "bytes",
-    );
+    let module = vm.load(wasm).context("cannot load the guest")?;
+    let mut first = module.instantiate()?;
+    first.call("sieve", &[1000], 1)?;
     row(
         vm_name,
         "module",
@@ -157,6 +124,42 @@ fn load(vm_name: &str, wasm: &[u8], samples: usize) -> Result<()> {
         &[rss_bytes("VmHWM")? as f64],
         "bytes",
     );
+    let before = rss_bytes("VmRSS")?;
+    let mut alive = Vec::new();
+    for _ in 0..EXTRA_INSTANCES {
+        let mut instance = module.instantiate()?;
+        // Use the instance's memory a little, as a real one would: the guest
+        // allocates and fills a kilobyte.
+        instance.call("sieve", &[1000], 1)?;
+        alive.push(instance);
+    }
+    let grown = rss_bytes("VmRSS")?.saturating_sub(before);
+    drop(alive);
+    let per_instance = grown as f64 / EXTRA_INSTANCES as f64;
+    row(
+        vm_name,
+        "per-instance",
+        "peak_rss",
+        &[per_instance],
+        "bytes",
+    );
+
+    let mut compile = Vec::new();
+    for _ in 0..samples + 1 {
+        let started = Instant::now();
+        drop(vm.load(wasm)?);
+        compile.push(started.elapsed().as_nanos() as f64);
+    }
+    let mut instantiate = Vec::new();
+    for _ in 0..samples + 1 {
+        let started = Instant::now();
+        drop(module.instantiate()?);
+        instantiate.push(started.elapsed().as_nanos() as f64);
+    }
+    // The first sample warms up (caches, lazily built tables): left out.
+    row(vm_name, "module", "compile", &compile[1..], "ns");
+    row(vm_name, "module", "instantiate", &instantiate[1..], "ns");
+    drop(first);
     Ok(())
 }
 
