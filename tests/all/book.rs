@@ -11,6 +11,7 @@ use workbook_tests::root;
 fn built_book() -> &'static Path {
     static BUILT: OnceLock<Result<PathBuf, String>> = OnceLock::new();
     let built = BUILT.get_or_init(|| {
+        let _measuring = workbook_tests::measuring();
         let root = root();
         let toolchain = xtask::toolchain::find().map_err(|e| format!("{e:#}"))?;
         xtask_book::book::generate(&root, &toolchain).map_err(|e| format!("{e:#}"))?;

@@ -9,6 +9,7 @@ mod chapter_3;
 mod chapter_4;
 mod chapter_5;
 mod chapter_6;
+mod chapter_7;
 mod chapters;
 mod commands;
 mod grading;

@@ -33,6 +33,14 @@ pub fn ladder() -> &'static xtask_book::size::Ladder {
     }
 }
 
+/// Held while a test runs chapter 7's benchmark (`cargo xtask bench`, or the
+/// book's build, which runs its quick mode): two runs at once would slow each
+/// other down and write the same files.
+pub fn measuring() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: Mutex<()> = Mutex::new(());
+    LOCK.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 /// The hosts of a chapter (`"chapter-1"`), built with their guests. Builds
 /// once per test binary; a build failure fails every test that asks.
 pub fn chapter(name: &str) -> Vec<ReadyHost> {
@@ -166,15 +174,22 @@ pub fn assert_output_snapshot(ready: &ReadyHost, out: &Captured) {
         out.ending(),
         out.stderr_text()
     );
-    let stdout = out.stdout_text();
-    let snapshot = &ready.host.snapshot;
+    assert_named_snapshot(ready, &ready.host.package, &out.stdout_text());
+}
+
+/// Assert that `stdout` is the snapshot `snapshots/<name>.snap` of the host's
+/// chapter, byte for byte: for a run other than the host's own (on bad
+/// input, say), whose output the book shows as `generated/outputs/<name>.txt`.
+pub fn assert_named_snapshot(ready: &ReadyHost, name: &str, stdout: &str) {
+    let dir = ready.host.snapshot.parent().expect("snapshots folder");
     let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path(snapshot.parent().expect("snapshots folder"));
+    settings.set_snapshot_path(dir);
     settings.set_prepend_module_to_snapshot(false);
     settings.set_omit_expression(true);
-    settings.bind(|| insta::assert_snapshot!(ready.host.package.as_str(), stdout));
+    settings.bind(|| insta::assert_snapshot!(name, stdout));
     // insta ignores trailing whitespace; the workbook promises the exact bytes.
-    let expected = xtask::snapshot::expected_output(snapshot).expect("the snapshot is readable");
+    let snapshot = dir.join(format!("{name}.snap"));
+    let expected = xtask::snapshot::expected_output(&snapshot).expect("the snapshot is readable");
     assert_eq!(
         stdout,
         expected,

@@ -9,7 +9,9 @@
 //! guests = ["chapter-1-guest"]
 //! ```
 //!
-//! and is run with those guests' `.wasm` paths as its arguments. A host may
+//! and is run with those guests' `.wasm` paths as its arguments; a host that
+//! needs system packages to build names them (`system-packages = ["cmake"]`),
+//! and building the chapter installs them first. A host may
 //! name a guest of another chapter (chapter 3's runs chapter 1's); building the
 //! chapter builds that guest too. Its expected output is the insta snapshot
 //! `snapshots/<host package>.snap` in the chapter.
@@ -38,6 +40,8 @@ pub struct Host {
     pub guests: Vec<String>,
     /// Extra arguments after the guests' paths.
     pub args: Vec<String>,
+    /// Debian packages the host needs to build (C libraries' build tools).
+    pub system_packages: Vec<String>,
     /// The insta snapshot holding the host's expected stdout.
     pub snapshot: PathBuf,
 }
@@ -65,13 +69,15 @@ struct Metadata {
     workbook: Option<WorkbookMetadata>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct WorkbookMetadata {
     #[serde(default)]
     guests: Vec<String>,
     #[serde(default)]
     args: Vec<String>,
+    #[serde(default, rename = "system-packages")]
+    system_packages: Vec<String>,
 }
 
 /// Every chapter, in order.
@@ -166,12 +172,13 @@ fn load(number: u32, name: String, dir: PathBuf) -> Result<Chapter> {
             guests.push(package);
         } else if package.starts_with(&host_prefix) {
             let meta = manifest.package.metadata.and_then(|m| m.workbook);
-            let (host_guests, args) = meta.map(|m| (m.guests, m.args)).unwrap_or_default();
+            let meta = meta.unwrap_or_default();
             let snapshot = dir.join("snapshots").join(format!("{package}.snap"));
             hosts.push(Host {
                 package,
-                guests: host_guests,
-                args,
+                guests: meta.guests,
+                args: meta.args,
+                system_packages: meta.system_packages,
                 snapshot,
             });
         } else {
@@ -210,6 +217,17 @@ fn check_host_guests(chapters: &[Chapter]) -> Result<()> {
 }
 
 impl Chapter {
+    /// The Debian packages the chapter's hosts need to build, each once.
+    pub fn system_packages(&self) -> Vec<String> {
+        let mut list: Vec<String> = Vec::new();
+        for package in self.hosts.iter().flat_map(|h| &h.system_packages) {
+            if !list.contains(package) {
+                list.push(package.clone());
+            }
+        }
+        list
+    }
+
     /// The guests to build before running the chapter's hosts: the chapter's
     /// own, then those of other chapters that its hosts run.
     pub fn guests_to_build(&self) -> Vec<String> {

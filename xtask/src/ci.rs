@@ -15,6 +15,9 @@ use crate::{cargo, chapters, report, run, starters};
 /// Run everything; returns whether it all passed.
 pub fn run_all(root: &Path, toolchain: &Toolchain) -> Result<bool> {
     let all = chapters::all(root)?;
+    for chapter in &all {
+        run::ensure_system_packages(chapter)?;
+    }
     run::build_all_guests(root, toolchain, &all)?;
     let mut failures: Vec<String> = Vec::new();
 

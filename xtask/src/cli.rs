@@ -123,10 +123,19 @@ pub enum Cmd {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
-    /// Measure (figures for notes and pages; nothing here is a test)
+    /// Chapter 7's benchmark: the same guest in every VM, and natively; a
+    /// table, charts for the book, and a JSON report. `bench build` and
+    /// `bench sandbox` measure other things. Figures for notes and pages;
+    /// nothing here is a test.
     Bench {
         #[command(subcommand)]
-        what: Bench,
+        what: Option<Bench>,
+        /// Also write every measurement as JSON rows to this file
+        #[arg(long, value_name = "FILE")]
+        json: Option<PathBuf>,
+        /// Fewer samples (3 instead of 25): quicker, noisier
+        #[arg(long)]
+        quick: bool,
     },
 }
 

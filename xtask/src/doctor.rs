@@ -1,12 +1,52 @@
-//! `cargo xtask doctor`: which guest-toolchain route is in use, what is
-//! missing, and the fix.
+//! `cargo xtask doctor`: which guest-toolchain route is in use, the system
+//! packages the chapters need, what is missing, and the fix.
 
 use std::path::Path;
 
-use crate::{guests, report, toolchain};
+use crate::toolchain::install::missing_debian_packages;
+use crate::{chapters, guests, report, toolchain};
 
 /// Print the survey; returns whether guests can be built here.
 pub fn run(root: &Path) -> bool {
+    let guests = guest_toolchain(root);
+    system_packages(root);
+    guests
+}
+
+/// The system packages each chapter's hosts need to build, and which are
+/// missing. A missing one is not a failure here: `cargo xtask run` of that
+/// chapter installs it (as root on Debian) or says how.
+fn system_packages(root: &Path) {
+    report::heading("System packages of the chapters (Debian)");
+    let chapters = match chapters::all(root) {
+        Ok(chapters) => chapters,
+        Err(err) => {
+            report::fail("chapters", &format!("{err:#}"));
+            return;
+        }
+    };
+    for chapter in chapters.iter().filter(|c| !c.system_packages().is_empty()) {
+        let packages = chapter.system_packages();
+        let wanted: Vec<&str> = packages.iter().map(String::as_str).collect();
+        let missing = missing_debian_packages(&wanted);
+        let label = format!("{chapter}");
+        if missing.is_empty() {
+            report::pass(&label, &format!("{} installed", wanted.join(", ")));
+        } else {
+            report::skip(
+                &label,
+                &format!(
+                    "missing {}: `cargo xtask run {chapter}` installs them as root, or run `sudo apt-get install {}`",
+                    missing.join(", "),
+                    missing.join(" ")
+                ),
+            );
+        }
+    }
+}
+
+/// The guest toolchain's routes; returns whether guests can be built here.
+fn guest_toolchain(root: &Path) -> bool {
     let survey = toolchain::survey();
     report::heading("Guest toolchain (wasm32-wasip1)");
     report::note(&format!(

@@ -104,10 +104,29 @@ fn dispatch(command: Cmd) -> Result<bool> {
             tools::run(root, tools::FUZZ, &args)
         }
         Cmd::Doctor => Ok(doctor::run(root)),
-        Cmd::Bench { what: Bench::Build } => bench::build::command(root),
         Cmd::Bench {
-            what: Bench::Sandbox { quick },
+            what: Some(Bench::Build),
+            ..
+        } => bench::build::command(root),
+        Cmd::Bench {
+            what: Some(Bench::Sandbox { quick }),
+            ..
         } => bench::sandbox::command(root, &guest_toolchain(root)?, quick),
+        Cmd::Bench {
+            what: None,
+            json,
+            quick,
+        } => {
+            guest_toolchain(root)?;
+            let mut args = vec!["vms".to_string()];
+            if let Some(json) = json {
+                // The builder runs from the workbook's root: make the path absolute.
+                let json = std::env::current_dir()?.join(json);
+                args.push(format!("--json={}", json.display()));
+            }
+            args.extend(quick.then(|| "--quick".to_string()));
+            tools::run(root, tools::BOOK, &args)
+        }
     }
 }
 

@@ -64,6 +64,7 @@ pub fn build_chapter(
     )
     .run(toolchain, messages)
     .with_context(|| format!("building the guests of {chapter}"))?;
+    ensure_system_packages(chapter)?;
     let packages: Vec<String> = chapter.hosts.iter().map(|h| h.package.clone()).collect();
     let exes = cargo::build_hosts(&root.join("Cargo.toml"), &packages, messages)
         .with_context(|| format!("building the hosts of {chapter}"))?;
@@ -84,6 +85,18 @@ pub fn build_chapter(
             }
         })
         .collect())
+}
+
+/// Install the Debian packages the chapter's hosts need, the way the guest
+/// toolchain's are (as root on Debian, saying so first; otherwise the error
+/// gives the command).
+pub fn ensure_system_packages(chapter: &Chapter) -> Result<()> {
+    let packages = chapter.system_packages();
+    if packages.is_empty() {
+        return Ok(());
+    }
+    let list: Vec<&str> = packages.iter().map(String::as_str).collect();
+    crate::toolchain::install::ensure_debian_packages(&list, &format!("to build {chapter}'s hosts"))
 }
 
 /// `cargo xtask run chapter-N`: build the chapter and run its hosts with the

@@ -1,5 +1,5 @@
-//! `xtask-book`: run by `cargo xtask book` and `cargo xtask size`, which say
-//! what it does (`cargo xtask --help`).
+//! `xtask-book`: run by `cargo xtask book`, `cargo xtask size` and `cargo
+//! xtask bench`, which say what it does (`cargo xtask --help`).
 
 use std::process::ExitCode;
 
@@ -26,6 +26,13 @@ enum Cmd {
     },
     /// Chapter 3's size ladder
     Size,
+    /// Chapter 7's benchmark
+    Vms {
+        #[arg(long)]
+        json: Option<std::path::PathBuf>,
+        #[arg(long)]
+        quick: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -63,5 +70,10 @@ fn run(command: Cmd) -> Result<()> {
             Ok(())
         }
         Cmd::Size => xtask_book::size::run(&root, &toolchain),
+        Cmd::Vms { json, quick } => {
+            use xtask_book::vms::{Mode, command};
+            let mode = if quick { Mode::Quick } else { Mode::Full };
+            command(&root, &toolchain, mode, json.as_deref())
+        }
     }
 }

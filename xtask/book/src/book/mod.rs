@@ -4,8 +4,10 @@
 //!
 //! Pages hold text and `{{#include}}` only. What a command can produce is
 //! generated into `book/src/generated/` (gitignored) before each build:
-//! the hosts' outputs from their snapshots, the WAT of guests (wasmprinter),
-//! chapter 3's size table and chart, and chapter 6's measured costs.
+//! the hosts' outputs from their snapshots (every `.snap` of a chapter's
+//! `snapshots/` folder), the WAT of guests (wasmprinter), chapter 3's size
+//! table and chart, chapter 6's measured costs, and chapter 7's benchmark
+//! tables and charts.
 
 //!
 //! | module | holds |
@@ -55,12 +57,12 @@ pub fn generate(root: &Path, toolchain: &Toolchain) -> Result<()> {
         .with_context(|| format!("cannot create {}", outputs.display()))?;
     let all = chapters::all(root)?;
     for chapter in &all {
-        for host in &chapter.hosts {
-            let body = snapshot::expected_output(&host.snapshot)?;
-            write_if_changed(
-                &outputs.join(format!("{}.txt", host.package)),
-                body.as_bytes(),
-            )?;
+        // A host's snapshot, and any other a chapter's tests write (a run on
+        // bad input, say): `snapshots/<name>.snap` -> `outputs/<name>.txt`.
+        for snap in snapshots_of(&chapter.dir)? {
+            let body = snapshot::expected_output(&snap)?;
+            let name = snap.file_stem().unwrap_or_default().to_string_lossy();
+            write_if_changed(&outputs.join(format!("{name}.txt")), body.as_bytes())?;
         }
     }
 
@@ -107,7 +109,25 @@ pub fn generate(root: &Path, toolchain: &Toolchain) -> Result<()> {
         &generated.join(xtask::bench::sandbox::BOOK_FILE),
         cost.as_bytes(),
     )?;
+    // Chapter 7's measurements: a quick run now; the last full run's files
+    // when there is one (the page says which it shows).
+    crate::vms::book_files(root, toolchain)?;
     Ok(())
+}
+
+/// Every `.snap` file of a chapter's `snapshots/` folder, sorted.
+fn snapshots_of(chapter_dir: &Path) -> Result<Vec<PathBuf>> {
+    let dir = chapter_dir.join("snapshots");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Ok(Vec::new());
+    };
+    let mut snaps: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "snap"))
+        .collect();
+    snaps.sort();
+    Ok(snaps)
 }
 
 /// The `(import …)` and `(export …)` lines of a module's WAT, in a `(module …)`.

@@ -1,0 +1,109 @@
+//! Building what the benchmark runs: chapter 7's guest in release, and the
+//! `chapter-7-bench` program once per VM (each with that VM's feature alone)
+//! and once with none (the native baseline), in the `vm-bench` profile.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use cargo_metadata::Message;
+
+use xtask::cargo::{Messages, native_cargo, native_target_dir, run_build};
+use xtask::guests::{self, GuestBuild};
+use xtask::toolchain::Toolchain;
+
+/// The guest whose exports are the workloads.
+pub const GUEST: &str = "chapter-7-guest";
+/// The package of the benchmark program, and the program.
+pub const HOST: &str = "chapter-7-host";
+pub const PROGRAM: &str = "chapter-7-bench";
+/// The cargo profile of the benchmark program (the root `Cargo.toml`).
+pub const PROFILE: &str = "vm-bench";
+
+/// Each build of the benchmark program: its cargo feature (none for the
+/// baseline) and the VMs it runs.
+pub const BUILDS: [(&str, &[&str]); 5] = [
+    (
+        "wasmtime",
+        &["wasmtime-cranelift", "wasmtime-winch", "wasmtime-pulley"],
+    ),
+    ("wasmi", &["wasmi"]),
+    ("wasm3", &["wasm3"]),
+    ("wamr", &["wamr"]),
+    ("", &["native"]),
+];
+
+/// What was built: the guest, and for every VM of [`super::VMS`] its program.
+#[derive(Debug, Clone)]
+pub struct Built {
+    pub guest: PathBuf,
+    pub programs: BTreeMap<String, PathBuf>,
+}
+
+/// Build the guest and every program; says on stderr what it builds.
+pub fn build(root: &Path, toolchain: &Toolchain) -> Result<Built> {
+    let chapter = xtask::chapters::find(root, "chapter-7")?;
+    xtask::run::ensure_system_packages(&chapter)?;
+    let bar = xtask::bench::spinner(&format!("bench: building {GUEST} (release)"));
+    let guest = GuestBuild::new(
+        root.join("Cargo.toml"),
+        vec![GUEST.to_string()],
+        guests::target_dir(root),
+    )
+    .profile("release")
+    .run(toolchain, Messages::Capture)
+    .with_context(|| format!("building {GUEST}"));
+    bar.finish_and_clear();
+    let guest = guest?.remove(0);
+    let out = super::results_dir(root, super::Mode::Full)
+        .parent()
+        .map(|p| p.join("bin"))
+        .context("no folder for the programs")?;
+    std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
+    let mut programs = BTreeMap::new();
+    for (feature, vms) in BUILDS {
+        let what = if feature.is_empty() {
+            "native"
+        } else {
+            feature
+        };
+        // Cargo shows its own progress: the first build of each is minutes
+        // long (a release build of the VM), and has no time limit here.
+        eprintln!("bench: building {PROGRAM} for {what} (the {PROFILE} profile)");
+        let exe = build_program(root, feature)?;
+        // Each build overwrites the last one's program: keep a copy per VM.
+        let kept = out.join(format!("{PROGRAM}-{what}"));
+        std::fs::copy(&exe, &kept)
+            .with_context(|| format!("cannot copy {} to {}", exe.display(), kept.display()))?;
+        for vm in vms {
+            programs.insert(vm.to_string(), kept.clone());
+        }
+    }
+    Ok(Built { guest, programs })
+}
+
+/// `cargo build --profile vm-bench -p chapter-7-host --bin chapter-7-bench
+/// --no-default-features [--features FEATURE]`; returns the program.
+fn build_program(root: &Path, feature: &str) -> Result<PathBuf> {
+    let mut cmd = native_cargo();
+    cmd.args(["build", "--message-format=json-render-diagnostics"])
+        .args(["--profile", PROFILE, "--package", HOST, "--bin", PROGRAM])
+        .arg("--no-default-features")
+        .arg("--manifest-path")
+        .arg(root.join("Cargo.toml"))
+        .arg("--target-dir")
+        .arg(native_target_dir(root));
+    if !feature.is_empty() {
+        cmd.args(["--features", feature]);
+    }
+    let stdout = run_build(cmd, &format!("{PROGRAM} ({feature})"), Messages::Show)?;
+    for message in Message::parse_stream(stdout.as_slice()) {
+        if let Ok(Message::CompilerArtifact(artifact)) = message
+            && artifact.target.name == PROGRAM
+            && let Some(exe) = artifact.executable
+        {
+            return Ok(exe.into_std_path_buf());
+        }
+    }
+    bail!("cargo built {PROGRAM} but reported no executable for it")
+}

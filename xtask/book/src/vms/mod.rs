@@ -1,0 +1,257 @@
+//! `cargo xtask bench`: chapter 7's guest (`chapter-7-guest`, release build)
+//! in every VM of `chapter-7-host`, and its kernels compiled natively, all
+//! measured in one run.
+//!
+//! The benchmark program (`chapter-7-bench`) is built once per VM with that
+//! VM's cargo feature alone (and once with none: the native baseline), in the
+//! `vm-bench` profile (optimised, stripped), so that each binary's size is
+//! the cost of its VM. Every measurement is a process of its own (see
+//! [`measure`]), so that its peak memory is that of one VM doing one thing.
+//!
+//! Results go to `target/bench/vms/<mode>/` ([`results_dir`]): `rows.json`
+//! (what `--json` also writes), the tables and the charts. The book shows
+//! the last full run's files when there is one, otherwise the quick run's
+//! that it makes itself, and says which ([`book_files`]).
+//!
+//! | module | holds |
+//! | --- | --- |
+//! | [`build`] | building the guest and the benchmark program, once per VM |
+//! | [`measure`] | running the measurements, one process each, with progress |
+//! | [`tables`] | the terminal's table, the book's tables and the ratios |
+//! | [`chart`] | the book's charts (plotters, SVG) |
+//! | [`published`] | the published figures of wasmi-benchmarks, set beside this run's |
+//! | [`verdict`] | the verdict table: the chapter's facts beside this run's figures |
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+
+use xtask::toolchain::Toolchain;
+
+pub mod build;
+pub mod chart;
+pub mod measure;
+pub mod published;
+pub mod tables;
+pub mod verdict;
+
+/// The VMs, in the order the chapter shows them, then the baseline.
+pub const VMS: [&str; 7] = [
+    "wasmtime-cranelift",
+    "wasmtime-winch",
+    "wasmtime-pulley",
+    "wasmi",
+    "wasm3",
+    "wamr",
+    "native",
+];
+
+/// The workloads of `chapter-7-bench`, in order: the two `call` ones, then
+/// the compute kernels (`run`).
+pub const WORKLOADS: [&str; 6] = ["sum", "host-call", "fib", "sieve", "hash", "matmul"];
+
+/// The compute kernels among [`WORKLOADS`].
+pub const KERNELS: [&str; 4] = ["fib", "sieve", "hash", "matmul"];
+
+/// How thorough a run is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// 25 samples a figure: the default.
+    Full,
+    /// 3 samples a figure: for the tests and the book's own build.
+    Quick,
+}
+
+impl Mode {
+    pub fn samples(self) -> usize {
+        match self {
+            Mode::Full => 25,
+            Mode::Quick => 3,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Full => "full",
+            Mode::Quick => "quick",
+        }
+    }
+}
+
+/// One measurement, as `chapter-7-bench` prints it and `--json` writes it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Row {
+    /// One of [`VMS`].
+    pub vm: String,
+    /// One of [`WORKLOADS`], `module` (compile, instantiate, memory),
+    /// `per-instance` (memory of one more live instance) or `binary`.
+    pub workload: String,
+    /// `compile`, `instantiate`, `call`, `run`, `peak_rss` or `binary_size`.
+    pub metric: String,
+    /// The median of the samples.
+    pub value: f64,
+    /// `ns` or `bytes`.
+    pub unit: String,
+    pub min: f64,
+    pub max: f64,
+    pub samples: usize,
+}
+
+/// A whole run: its rows and where and how they were measured.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Results {
+    /// `full` or `quick`.
+    pub mode: String,
+    pub samples: usize,
+    /// When the run ended (UTC), `YYYY-MM-DD HH:MM`.
+    pub date: String,
+    /// The CPU's model name, and how many cores.
+    pub machine: String,
+    /// How long the run took, in seconds, builds included.
+    pub seconds: f64,
+    pub rows: Vec<Row>,
+}
+
+impl Results {
+    /// The median of one measurement, if it was made.
+    pub fn value(&self, vm: &str, workload: &str, metric: &str) -> Option<f64> {
+        self.row(vm, workload, metric).map(|r| r.value)
+    }
+
+    pub fn row(&self, vm: &str, workload: &str, metric: &str) -> Option<&Row> {
+        self.rows
+            .iter()
+            .find(|r| r.vm == vm && r.workload == workload && r.metric == metric)
+    }
+
+    /// A workload's time in `vm` over its time in `baseline` (`call` or `run`).
+    pub fn ratio(&self, vm: &str, baseline: &str, workload: &str) -> Option<f64> {
+        let metric = if KERNELS.contains(&workload) {
+            "run"
+        } else {
+            "call"
+        };
+        Some(self.value(vm, workload, metric)? / self.value(baseline, workload, metric)?)
+    }
+}
+
+/// Where a run of `mode` keeps its files.
+pub fn results_dir(root: &Path, mode: Mode) -> PathBuf {
+    xtask::cargo::native_target_dir(root)
+        .join("bench")
+        .join("vms")
+        .join(mode.name())
+}
+
+/// Where the book's chapter 7 files are generated.
+pub fn book_dir(root: &Path) -> PathBuf {
+    crate::book::generated_dir(root).join("chapter-7")
+}
+
+/// Build, measure every VM and the baseline, and write the results into
+/// [`results_dir`]. Shows progress on stderr.
+pub fn run(root: &Path, toolchain: &Toolchain, mode: Mode) -> Result<Results> {
+    let started = Instant::now();
+    let built = build::build(root, toolchain)?;
+    let rows = measure::measure(&built, mode)?;
+    let results = Results {
+        mode: mode.name().to_string(),
+        samples: mode.samples(),
+        date: now_utc(),
+        machine: machine(),
+        seconds: started.elapsed().as_secs_f64(),
+        rows,
+    };
+    let dir = results_dir(root, mode);
+    write_files(root, &dir, &results)?;
+    Ok(results)
+}
+
+/// `cargo xtask bench [--json FILE] [--quick]`.
+pub fn command(root: &Path, toolchain: &Toolchain, mode: Mode, json: Option<&Path>) -> Result<()> {
+    let results = run(root, toolchain, mode)?;
+    println!("{}", tables::text_table(&results));
+    if let Some(json) = json {
+        let text = serde_json::to_string_pretty(&results.rows)?;
+        std::fs::write(json, text + "\n")
+            .with_context(|| format!("cannot write {}", json.display()))?;
+    }
+    let dir = results_dir(root, mode);
+    let wrote = match json {
+        Some(json) => format!("{} and {}", xtask::report::rel(root, &dir), json.display()),
+        None => xtask::report::rel(root, &dir),
+    };
+    println!(
+        "bench: {} VMs and native, {} workloads, {} samples each, measured in {:.0} s; wrote {wrote}",
+        VMS.len() - 1,
+        WORKLOADS.len(),
+        results.samples,
+        results.seconds
+    );
+    Ok(())
+}
+
+/// Write a run's rows, tables and charts into `dir`.
+pub fn write_files(root: &Path, dir: &Path, results: &Results) -> Result<()> {
+    let published = published::load(root)?;
+    let verdict = verdict::load(root)?;
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let files = [
+        (
+            "results.json",
+            serde_json::to_string_pretty(results)? + "\n",
+        ),
+        ("about.md", tables::markdown_about(results)),
+        ("table.md", tables::markdown_table(results)),
+        ("ratios.md", tables::markdown_ratios(results)),
+        (
+            "size-and-memory.md",
+            tables::markdown_size_and_memory(results),
+        ),
+        ("run-time.svg", chart::run_time(results)?),
+        ("startup.svg", chart::startup(results)?),
+        ("published.md", published::markdown(&published, results)),
+        ("verdict.md", verdict::markdown(&verdict, results)),
+    ];
+    for (name, text) in files {
+        let path = dir.join(name);
+        std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// The results the book shows: the last full run's, when there is one;
+/// otherwise a quick run made now. The quick run is made in any case, so
+/// that building the book proves the benchmark still works.
+pub fn book_files(root: &Path, toolchain: &Toolchain) -> Result<Results> {
+    let quick = run(root, toolchain, Mode::Quick)?;
+    let full = results_dir(root, Mode::Full).join("results.json");
+    let shown = match std::fs::read(&full) {
+        Ok(bytes) => serde_json::from_slice(&bytes)
+            .with_context(|| format!("cannot read {}", full.display()))?,
+        Err(_) => quick,
+    };
+    write_files(root, &book_dir(root), &shown)?;
+    Ok(shown)
+}
+
+/// The date and time now, in UTC (`date -u`).
+fn now_utc() -> String {
+    let mut date = std::process::Command::new("date");
+    date.args(["-u", "+%Y-%m-%d %H:%M"]);
+    xtask::process::output_of(&mut date).unwrap_or_else(|| "an unknown date".to_string())
+}
+
+/// `AMD EPYC 7763 64-Core Processor, 2 cores`: what the figures were measured on.
+fn machine() -> String {
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = cpuinfo
+        .lines()
+        .find_map(|l| l.strip_prefix("model name")?.split_once(':'))
+        .map(|(_, m)| m.trim().to_string())
+        .unwrap_or_else(|| "an unknown CPU".to_string());
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    format!("{model}, {cores} cores")
+}
