@@ -36,6 +36,8 @@ pub struct Chapter {
 #[derive(Debug, Clone)]
 pub struct Host {
     pub package: String,
+    /// The folder of the host's crate.
+    pub dir: PathBuf,
     /// Guest packages whose `.wasm` paths are the host's arguments, in order.
     pub guests: Vec<String>,
     /// Extra arguments after the guests' paths.
@@ -176,6 +178,7 @@ fn load(number: u32, name: String, dir: PathBuf) -> Result<Chapter> {
             let snapshot = dir.join("snapshots").join(format!("{package}.snap"));
             hosts.push(Host {
                 package,
+                dir: crate_dir.clone(),
                 guests: meta.guests,
                 args: meta.args,
                 system_packages: meta.system_packages,

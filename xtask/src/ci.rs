@@ -24,16 +24,23 @@ pub fn run_all(root: &Path, toolchain: &Toolchain) -> Result<bool> {
     // The hosts' own tests, one host at a time: each is then built with its
     // own dependencies' features, exactly as `cargo xtask run` builds it, so
     // that the Wasmtime it links is the one already built (a chapter that
-    // adds Wasmtime features must not change the others' Wasmtime). Then the
-    // machinery's tests, which link no Wasmtime.
+    // adds Wasmtime features must not change the others' Wasmtime). Only the
+    // targets that hold tests are built: every test program links Wasmtime
+    // (65 MB and seconds of linking each), so an empty one is not made. Then
+    // the machinery's tests, which link no Wasmtime.
     let hosts = all
         .iter()
-        .flat_map(|c| c.hosts.iter().map(|h| h.package.clone()))
-        .chain([crate::guest_call::PACKAGE.to_string()]);
+        .flat_map(|c| c.hosts.iter().map(|h| (h.package.clone(), h.dir.clone())))
+        .chain([(
+            crate::guest_call::PACKAGE.to_string(),
+            root.join("xtask/guest-call"),
+        )]);
     report::heading("cargo test: the hosts' own tests");
-    for host in hosts {
-        if !cargo_test(std::slice::from_ref(&host), &[])? {
-            failures.push(format!("cargo test of {host}"));
+    for (host, dir) in hosts {
+        for targets in test_targets(&dir)? {
+            if !cargo_test_targets(&host, &targets)? {
+                failures.push(format!("cargo test {} of {host}", targets.join(" ")));
+            }
         }
     }
     report::heading("cargo test: the workbook's tests");
@@ -41,7 +48,7 @@ pub fn run_all(root: &Path, toolchain: &Toolchain) -> Result<bool> {
         "chapter-*".to_string(),
         crate::guest_call::PACKAGE.to_string(),
     ];
-    if !cargo_test(&[], &excluded)? {
+    if !cargo_test_workspace(&excluded)? {
         failures.push("cargo test of the workbook".into());
     }
 
@@ -74,18 +81,71 @@ pub fn run_all(root: &Path, toolchain: &Toolchain) -> Result<bool> {
     Ok(false)
 }
 
-/// `cargo test` of these packages, or of the workspace without `excluded`.
-fn cargo_test(packages: &[String], excluded: &[String]) -> Result<bool> {
-    let mut cmd = cargo::native_cargo();
-    cmd.arg("test");
-    for package in packages {
-        cmd.args(["--package", package]);
+/// The `cargo test` target options that cover a crate's tests, one set per
+/// invocation (cargo runs doc tests alone): unit tests where a file of `src/`
+/// has `#[test]`, the integration tests of `tests/`, the doc tests of a
+/// library whose comments hold code. Empty when the crate has no tests.
+fn test_targets(dir: &Path) -> Result<Vec<Vec<String>>> {
+    let src = dir.join("src");
+    let lib = src.join("lib.rs");
+    let mut unit = false;
+    let mut doc = false;
+    for file in rust_files(&src)? {
+        let text = std::fs::read_to_string(&file)
+            .with_context(|| format!("cannot read {}", file.display()))?;
+        unit |= text.contains("#[test]") || text.contains("#[cfg(test)]");
+        doc |= text.contains("//! ```") || text.contains("/// ```");
     }
-    if packages.is_empty() {
-        cmd.arg("--workspace");
-        for package in excluded {
-            cmd.args(["--exclude", package]);
+    let mut sets = Vec::new();
+    let mut tests: Vec<String> = Vec::new();
+    if unit && lib.is_file() {
+        tests.push("--lib".to_string());
+    }
+    if unit {
+        tests.push("--bins".to_string());
+    }
+    if dir.join("tests").is_dir() {
+        tests.extend(["--test", "*"].map(String::from));
+    }
+    if !tests.is_empty() {
+        sets.push(tests);
+    }
+    if doc && lib.is_file() {
+        sets.push(vec!["--doc".to_string()]);
+    }
+    Ok(sets)
+}
+
+/// Every `.rs` file under `dir`.
+fn rust_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(files);
+    };
+    for entry in entries {
+        let path = entry?.path();
+        if path.is_dir() {
+            files.extend(rust_files(&path)?);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            files.push(path);
         }
+    }
+    Ok(files)
+}
+
+/// `cargo test` of one package's `targets`.
+fn cargo_test_targets(package: &str, targets: &[String]) -> Result<bool> {
+    let mut cmd = cargo::native_cargo();
+    cmd.args(["test", "--package", package]).args(targets);
+    Ok(cmd.status().context("cannot run cargo test")?.success())
+}
+
+/// `cargo test` of the workspace without the `excluded` packages.
+fn cargo_test_workspace(excluded: &[String]) -> Result<bool> {
+    let mut cmd = cargo::native_cargo();
+    cmd.args(["test", "--workspace"]);
+    for package in excluded {
+        cmd.args(["--exclude", package]);
     }
     Ok(cmd.status().context("cannot run cargo test")?.success())
 }
@@ -128,4 +188,27 @@ fn judge_starters(root: &Path, list: &[&Exercise], graded: &[Graded]) -> Result<
         }
     }
     Ok(failures)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_targets_that_hold_tests_are_built() {
+        let root = crate::root();
+        let chapters = root.join("chapters");
+        let none: Vec<Vec<String>> = Vec::new();
+        assert_eq!(
+            test_targets(&chapters.join("chapter-1-first-module/host")).unwrap(),
+            none
+        );
+        assert_eq!(
+            test_targets(&chapters.join("chapter-5-sharing-memory/host")).unwrap(),
+            vec![
+                vec!["--test".to_string(), "*".to_string()],
+                vec!["--doc".to_string()]
+            ]
+        );
+    }
 }
