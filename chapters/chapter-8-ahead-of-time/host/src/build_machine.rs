@@ -3,10 +3,8 @@
 
 use std::path::Path;
 
-use base64ct::{Base64, Encoding};
-use ed25519_dalek::pkcs8::spki::der::pem::LineEnding;
-use ed25519_dalek::pkcs8::{DecodePrivateKey, EncodePrivateKey, EncodePublicKey};
-use ed25519_dalek::{Signer, SigningKey};
+use ct_codecs::{Base64, Encoder};
+use ed25519_compact::{KeyPair, SecretKey, Seed};
 use wasmtime::error::Context;
 use wasmtime::{Config, Engine, Result, bail, format_err};
 
@@ -23,19 +21,12 @@ pub fn keygen(dir: &Path) -> Result<()> {
             secret.display()
         );
     }
-    let mut seed = [0u8; 32];
+    let mut seed = [0u8; Seed::BYTES];
     getrandom::fill(&mut seed).map_err(|e| format_err!("no random numbers: {e}"))?;
-    let key = SigningKey::from_bytes(&seed);
-    let pem = key
-        .to_pkcs8_pem(LineEnding::LF)
-        .map_err(|e| format_err!("{e}"))?;
-    let public_pem = key
-        .verifying_key()
-        .to_public_key_pem(LineEnding::LF)
-        .map_err(|e| format_err!("{e}"))?;
+    let key = KeyPair::from_seed(Seed::new(seed));
     std::fs::create_dir_all(dir)?;
-    write_secret(&secret, pem.as_bytes())?;
-    std::fs::write(&public, public_pem)
+    write_secret(&secret, key.sk.to_pem().as_bytes())?;
+    std::fs::write(&public, key.pk.to_pem())
         .with_context(|| format!("cannot write `{}`", public.display()))?;
     Ok(())
 }
@@ -94,21 +85,25 @@ pub fn sign(key_file: &Path, file: &Path, version: u64) -> Result<()> {
 
 /// The text of a `.sig` file for these bytes: the version, then the
 /// signature in base64.
-pub fn sig_text(key: &SigningKey, version: u64, bytes: &[u8]) -> String {
-    let signature = key.sign(&trust::signed_message(version, bytes));
-    let base64 = Base64::encode_string(&signature.to_bytes());
+pub fn sig_text(key: &KeyPair, version: u64, bytes: &[u8]) -> String {
+    let signature = key.sk.sign(trust::signed_message(version, bytes), None);
+    let base64 = Base64::encode_to_string(*signature).unwrap_or_default();
     format!("version {version}\ned25519 {base64}\n")
 }
 // ANCHOR_END: sign
 
 /// A signing key from the PEM file `keygen` wrote.
-pub fn read_signing_key(path: &Path) -> Result<SigningKey> {
+pub fn read_signing_key(path: &Path) -> Result<KeyPair> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read the signing key `{}`", path.display()))?;
-    SigningKey::from_pkcs8_pem(&text).map_err(|e| {
+    let secret = SecretKey::from_pem(&text).map_err(|e| {
         format_err!(
             "`{}` is not an Ed25519 signing key in PEM form: {e}",
             path.display()
         )
+    })?;
+    Ok(KeyPair {
+        pk: secret.public_key(),
+        sk: secret,
     })
 }

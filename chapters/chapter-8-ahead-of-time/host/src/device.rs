@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use ed25519_dalek::VerifyingKey;
+use ed25519_compact::PublicKey;
 use wasmtime::error::Context;
 use wasmtime::{Config, Engine, Linker, Module, Precompiled, Result, Store, bail};
 use wasmtime_wasi::WasiCtxBuilder;
@@ -92,7 +92,7 @@ struct Installed {
 /// A refused update is moved to `updates/rejected/`; the old module stays.
 pub fn run_device(
     engine: &Engine,
-    trusted: &VerifyingKey,
+    trusted: &PublicKey,
     updates: &Path,
     ticks: Option<u64>,
     pause: Duration,
@@ -135,7 +135,7 @@ pub fn run_device(
 // ANCHOR: install
 /// Verify, then load: the bytes are deserialized only once their signature
 /// holds, and the device's module changes only once they have loaded.
-fn install(engine: &Engine, trusted: &VerifyingKey, name: &str, file: &Path) -> Result<Installed> {
+fn install(engine: &Engine, trusted: &PublicKey, name: &str, file: &Path) -> Result<Installed> {
     let verified = trust::verify(trusted, file)?;
     let module = load(engine, &verified)?;
     Ok(Installed {

@@ -5,9 +5,8 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use base64ct::Encoding;
-use ed25519_dalek::pkcs8::DecodePublicKey;
-use ed25519_dalek::{Signature, VerifyingKey};
+use ct_codecs::{Base64, Decoder};
+use ed25519_compact::{PublicKey, Signature};
 use wasmtime::error::Context;
 use wasmtime::{Result, bail};
 
@@ -36,10 +35,10 @@ pub fn sig_path(file: &Path) -> PathBuf {
 }
 
 /// A public key from its PEM file (`keygen` writes `signing.pub`).
-pub fn read_public_key(path: &Path) -> Result<VerifyingKey> {
+pub fn read_public_key(path: &Path) -> Result<PublicKey> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read the public key `{}`", path.display()))?;
-    VerifyingKey::from_public_key_pem(&text).map_err(|err| {
+    PublicKey::from_pem(&text).map_err(|err| {
         wasmtime::format_err!(
             "`{}` is not an Ed25519 public key in PEM form: {err}",
             path.display()
@@ -57,13 +56,13 @@ pub struct Verified {
 /// Check `FILE.sig` against the trusted key, then read `FILE` once and check
 /// that the signature covers exactly these bytes. The caller loads these
 /// bytes, never the file again: a file swapped after the check is not loaded.
-pub fn verify(trusted: &VerifyingKey, file: &Path) -> Result<Verified> {
+pub fn verify(trusted: &PublicKey, file: &Path) -> Result<Verified> {
     let sig_file = sig_path(file);
     let (version, signature) = read_sig(&sig_file)
         .with_context(|| format!("its signature `{}` is unusable", name_of(&sig_file)))?;
     let bytes = read_at_most(file, MAX_MODULE_LEN)?;
     let message = signed_message(version, &bytes);
-    if trusted.verify_strict(&message, &signature).is_err() {
+    if trusted.verify(&message, &signature).is_err() {
         bail!(
             "its signature `{}` does not match it: the file was changed after it \
              was signed, or it was signed with another key",
@@ -89,15 +88,15 @@ fn read_sig(path: &Path) -> Result<(u64, Signature)> {
         .next()
         .and_then(|l| l.strip_prefix("ed25519 "))
         .context("its second line must be `ed25519 SIGNATURE`")?;
-    let mut raw = [0u8; 64];
-    match base64ct::Base64::decode(base64, &mut raw) {
-        Ok(decoded) if decoded.len() == 64 => {}
-        _ => bail!("its signature is not 64 bytes in base64"),
+    let mut raw = [0u8; Signature::BYTES];
+    match Base64::decode(&mut raw, base64, None) {
+        Ok(decoded) if decoded.len() == Signature::BYTES => {}
+        _ => bail!("its signature is not {} bytes in base64", Signature::BYTES),
     }
     if lines.next().is_some() {
         bail!("it has more than two lines");
     }
-    Ok((version, Signature::from_bytes(&raw)))
+    Ok((version, Signature::new(raw)))
 }
 
 /// Read a whole file, refusing one longer than `limit` before reading it.
