@@ -9,6 +9,7 @@ mod chapter_3;
 mod chapter_4;
 mod chapter_5;
 mod chapter_7;
+mod chapter_8;
 mod chapters;
 mod grading;
 mod toolchain;

@@ -44,15 +44,17 @@ pub fn device_config(target: Option<&str>) -> Result<Config> {
 /// Load a module whose signature verified: a precompiled one is deserialized,
 /// plain WebAssembly is compiled (by a host that has a compiler).
 pub fn load(engine: &Engine, verified: &Verified) -> Result<Module> {
-    match Engine::detect_precompiled(&verified.bytes) {
+    let bytes = &verified.bytes;
+    match Engine::detect_precompiled(bytes) {
         // SAFETY: `deserialize` runs these bytes as machine code, checking
         // little more than Wasmtime's version and settings. They are safe to
         // load because they are exactly what our build machine's
         // `precompile_module` wrote: their signature verified against the
         // key we trust, and they are the very bytes that were checked.
-        Some(Precompiled::Module) => unsafe { Module::deserialize(engine, &verified.bytes) },
+        Some(Precompiled::Module) => unsafe { Module::deserialize(engine, bytes) },
         Some(Precompiled::Component) => bail!("it is a component; this device runs modules"),
-        None => crate::compile(engine, &verified.bytes),
+        None if bytes.starts_with(b"\0asm") => crate::compile(engine, bytes),
+        None => bail!("it is neither WebAssembly nor a module Wasmtime precompiled"),
     }
 }
 // ANCHOR_END: load
@@ -97,6 +99,9 @@ pub fn run_device(
     ticks: Option<u64>,
     pause: Duration,
 ) -> Result<()> {
+    if !updates.is_dir() {
+        bail!("the updates folder `{}` is not a folder", updates.display());
+    }
     let mut current: Option<Installed> = None;
     let mut tick = 0;
     while ticks.is_none_or(|n| tick < n) {

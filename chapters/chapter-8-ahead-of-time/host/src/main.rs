@@ -151,7 +151,6 @@ fn run(trusted_key: &Path, file: &Path, target: Option<&str>) -> Result<()> {
     let verified = trust::verify(&trusted, file)?;
     let engine = Engine::new(&device::device_config(target)?)?;
     let module = device::load(&engine, &verified).context("cannot load it")?;
-    println!("{}: version {}", file_name(file), verified.version);
     device::run_sum(&engine, &module)
 }
 // ANCHOR_END: run
@@ -162,11 +161,6 @@ fn compile(engine: &Engine, wasm: &[u8]) -> Result<Module> {
     Module::new(engine, wasm)
 }
 // ANCHOR_END: compile
-
-fn file_name(path: &Path) -> String {
-    let name = path.file_name().unwrap_or(path.as_os_str());
-    name.to_string_lossy().into_owned()
-}
 
 /// Where this chapter keeps its keys and modules: `target/chapter-8/`, next
 /// to the `target/debug/` folder this program runs from.

@@ -50,8 +50,9 @@ pub fn run(sum_wasm: &Path, dir: &Path) -> Result<()> {
         let file = build.join(name);
         // Pulley's bytecode needs an engine whose target is Pulley.
         let engine_target = (target == "pulley64").then_some(target);
+        println!("{name}:");
         if let Err(err) = crate::run(&keys.join("signing.pub"), &file, engine_target) {
-            println!("{name}: refused: {err:#}");
+            println!("  refused: {err:#}");
         }
     }
     // ANCHOR_END: story_try
