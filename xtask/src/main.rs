@@ -120,6 +120,9 @@ enum Cmd {
 
 #[derive(Subcommand)]
 enum Bench {
+    /// Chapter 8: compile against load, Cranelift against Pulley, and the
+    /// full and the runtime-only host's binary size and peak memory
+    Aot,
     /// The first `cargo xtask run chapter-1` of a fresh clone, cold, against a
     /// reader's own first Wasmtime host (`cargo new`, `cargo add`, `cargo build`)
     Build,
@@ -201,6 +204,10 @@ fn dispatch(command: Cmd) -> Result<bool> {
             what: Some(Bench::Build),
             ..
         } => bench::build::command(root),
+        Cmd::Bench {
+            what: Some(Bench::Aot),
+            ..
+        } => bench::aot::command(root, &guest_toolchain(root)?),
         Cmd::Bench {
             what: None,
             json,

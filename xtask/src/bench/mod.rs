@@ -3,9 +3,11 @@
 //!
 //! | module | measures |
 //! | --- | --- |
+//! | [`aot`] | `bench aot`: chapter 8's compile against load, Cranelift against Pulley, the full and the runtime-only host's size and memory |
 //! | [`build`] | `bench build`: the first `cargo xtask run chapter-1` of a fresh clone against a reader's own first Wasmtime host |
 //! | `xtask_book::vms` | `bench` alone: chapter 7's VMs side by side (in `xtask/book`, which has the charting library) |
 
+pub mod aot;
 pub mod build;
 
 use std::time::Duration;
