@@ -32,7 +32,7 @@ pub fn run(device_host: &Path, sum_wasm: &Path, fib_wasm: &Path, dir: &Path) -> 
     println!("  load the precompiled .cwasm    {}", ms(load));
     println!("  compile / load                 {}", ratio(compile, load));
 
-    println!("\nfib({FIB_N}) in chapter-8-guest, one call:");
+    println!("\nfib({FIB_N}) in chapter-8-guest, one call (and against the first row):");
     let fib = std::fs::read(fib_wasm).context("cannot read chapter 8's guest")?;
     let runs = [
         ("Cranelift, Wasmtime's defaults", Config::new()),
@@ -49,7 +49,7 @@ pub fn run(device_host: &Path, sum_wasm: &Path, fib_wasm: &Path, dir: &Path) -> 
     for (what, config) in runs {
         let time = fib_time(&config, &fib)?;
         let base = *first.get_or_insert(time);
-        println!("  {what:<34} {:>10} {:>8}", ms(time), ratio(time, base));
+        println!("  {what:<34} {:>12} {:>8}", ms(time), ratio(time, base));
     }
 
     println!("\nthe hosts' binaries:");
@@ -66,7 +66,7 @@ pub fn run(device_host: &Path, sum_wasm: &Path, fib_wasm: &Path, dir: &Path) -> 
     println!("\npeak memory, running chapter 1's sum once:");
     for (host, what, file, target) in memory_runs(&full, device_host, sum_wasm, dir)? {
         let kib = peak_memory(&host, &file, target)?;
-        println!("  {what:<44} {:>8.1} MiB", kib as f64 / 1024.0);
+        println!("  {what:<48} {:>6.1} MiB", kib as f64 / 1024.0);
     }
     Ok(())
 }

@@ -20,11 +20,13 @@ const TARGETS: [(&str, &str); 4] = [
 
 pub fn run(sum_wasm: &Path, dir: &Path) -> Result<()> {
     // A fresh start: the story makes its own key and files each time.
-    if dir.exists() {
-        std::fs::remove_dir_all(dir)
-            .with_context(|| format!("cannot empty `{}`", dir.display()))?;
-    }
     let (keys, build, updates) = (dir.join("keys"), dir.join("build"), dir.join("updates"));
+    for old in [&keys, &build, &updates] {
+        if old.exists() {
+            std::fs::remove_dir_all(old)
+                .with_context(|| format!("cannot empty `{}`", old.display()))?;
+        }
+    }
     println!("The build machine, in target/chapter-8/:");
 
     // ANCHOR: story_keys
