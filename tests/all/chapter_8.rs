@@ -90,10 +90,12 @@ fn the_build_machine_then_the_device_tell_the_whole_story() {
 }
 
 #[test]
-fn the_compute_guest_exports_fib_and_imports_nothing() {
+fn the_compute_guest_exports_its_workloads_and_imports_nothing() {
     let (imports, exports) = imports_and_exports(&guest_wasm(CHAPTER, "chapter-8-guest"));
     assert!(imports.is_empty(), "{imports:?}");
-    assert!(exports.contains(&"fib".to_string()), "{exports:?}");
+    for export in ["fib", "sieve"] {
+        assert!(exports.contains(&export.to_string()), "{exports:?}");
+    }
 }
 
 /// A folder of its own for one test, with a key pair and chapter 1's guest
@@ -426,4 +428,55 @@ fn a_device_without_its_updates_folder_says_so() {
     ];
     let shown = missing.display().to_string();
     assert_fails_clearly(&device(), &args, &[&shown, "is not a folder"]);
+}
+
+#[test]
+fn bench_aot_measures_every_figure_in_one_run() {
+    let _measuring = workbook_tests::measuring();
+    let mut cmd = std::process::Command::new(workbook_tests::xtask_binary());
+    cmd.args(["bench", "aot"]).current_dir(root());
+    let out = xtask::process::run_captured(cmd, std::time::Duration::from_secs(3600))
+        .expect("cargo xtask bench aot runs");
+    assert!(
+        out.success(),
+        "cargo xtask bench aot: {}",
+        out.stderr_text()
+    );
+    let stdout = out.stdout_text();
+    let last = stdout.lines().last().unwrap_or_default();
+    assert!(
+        last.starts_with("bench aot: chapter 8 measured in "),
+        "{stdout}"
+    );
+    let kept = std::fs::read_to_string(xtask::bench::aot::results_file(&root())).unwrap();
+    assert!(
+        stdout.starts_with(&kept),
+        "the kept table is the one printed"
+    );
+    // Every figure is there and is a positive number (their sizes are
+    // reported, never asserted).
+    let rows = [
+        "compile (Cranelift)",
+        "load the precompiled .cwasm",
+        "compile / load",
+        "Cranelift, Wasmtime's defaults",
+        "Cranelift, the device's settings",
+        "Pulley, the device's settings",
+        "chapter-8-host (compiles)",
+        "chapter-8-host-device",
+        "chapter-8-host, compiling the .wasm",
+        "chapter-8-host-device, loading Pulley's .cwasm",
+    ];
+    for row in rows {
+        let line = kept
+            .lines()
+            .find(|l| l.trim_start().starts_with(row))
+            .unwrap_or_else(|| panic!("no row `{row}`:\n{kept}"));
+        let figure: f64 = line[row.len() + 2..]
+            .split_whitespace()
+            .next()
+            .and_then(|f| f.trim_end_matches('x').parse().ok())
+            .unwrap_or_else(|| panic!("no figure in `{line}`"));
+        assert!(figure > 0.0, "{line}");
+    }
 }

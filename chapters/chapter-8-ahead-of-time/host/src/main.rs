@@ -87,7 +87,7 @@ enum Command {
         #[arg(long)]
         device_host: PathBuf,
         sum_wasm: PathBuf,
-        fib_wasm: PathBuf,
+        compute_wasm: PathBuf,
     },
 }
 // ANCHOR_END: cli
@@ -139,8 +139,8 @@ fn main() -> Result<()> {
         Some(Command::Measure {
             device_host,
             sum_wasm,
-            fib_wasm,
-        }) => measure::run(&device_host, &sum_wasm, &fib_wasm, &chapter_dir()),
+            compute_wasm,
+        }) => measure::run(&device_host, &sum_wasm, &compute_wasm, &chapter_dir()),
     }
 }
 

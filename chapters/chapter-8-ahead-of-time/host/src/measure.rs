@@ -13,10 +13,10 @@ use crate::{build_machine, device};
 
 /// Samples per figure; the median is shown.
 const SAMPLES: usize = 5;
-/// The compute guest's workload.
-const FIB_N: i32 = 27;
+/// The compute guest's workloads: a call-heavy one and a memory-heavy one.
+const WORKLOADS: [(&str, i32); 2] = [("fib", 30), ("sieve", 1_000_000)];
 
-pub fn run(device_host: &Path, sum_wasm: &Path, fib_wasm: &Path, dir: &Path) -> Result<()> {
+pub fn run(device_host: &Path, sum_wasm: &Path, compute_wasm: &Path, dir: &Path) -> Result<()> {
     let sum = std::fs::read(sum_wasm).context("cannot read chapter 1's guest")?;
     println!("Chapter 8, measured on this machine (medians of {SAMPLES} runs):\n");
 
@@ -32,24 +32,26 @@ pub fn run(device_host: &Path, sum_wasm: &Path, fib_wasm: &Path, dir: &Path) -> 
     println!("  load the precompiled .cwasm    {}", ms(load));
     println!("  compile / load                 {}", ratio(compile, load));
 
-    println!("\nfib({FIB_N}) in chapter-8-guest, one call (and against the first row):");
-    let fib = std::fs::read(fib_wasm).context("cannot read chapter 8's guest")?;
-    let runs = [
-        ("Cranelift, Wasmtime's defaults", Config::new()),
-        (
-            "Cranelift, the device's settings",
-            device::device_config(None)?,
-        ),
-        (
-            "Pulley, the device's settings",
-            device::device_config(Some("pulley64"))?,
-        ),
-    ];
-    let mut first = None;
-    for (what, config) in runs {
-        let time = fib_time(&config, &fib)?;
-        let base = *first.get_or_insert(time);
-        println!("  {what:<34} {:>12} {:>8}", ms(time), ratio(time, base));
+    let guest = std::fs::read(compute_wasm).context("cannot read chapter 8's guest")?;
+    for (export, arg) in WORKLOADS {
+        println!("\n{export}({arg}) in chapter-8-guest, one call (and against the first row):");
+        let runs = [
+            ("Cranelift, Wasmtime's defaults", Config::new()),
+            (
+                "Cranelift, the device's settings",
+                device::device_config(None)?,
+            ),
+            (
+                "Pulley, the device's settings",
+                device::device_config(Some("pulley64"))?,
+            ),
+        ];
+        let mut first = None;
+        for (what, config) in runs {
+            let time = call_time(&config, &guest, export, arg)?;
+            let base = *first.get_or_insert(time);
+            println!("  {what:<34} {:>12} {:>8}", ms(time), ratio(time, base));
+        }
     }
 
     println!("\nthe hosts' binaries:");
@@ -71,17 +73,17 @@ pub fn run(device_host: &Path, sum_wasm: &Path, fib_wasm: &Path, dir: &Path) -> 
     Ok(())
 }
 
-// ANCHOR: fib_time
-/// One call of `fib(FIB_N)` in an engine made from `config`.
-fn fib_time(config: &Config, wasm: &[u8]) -> Result<Duration> {
+// ANCHOR: call_time
+/// One call of `export(arg)` in an engine made from `config`.
+fn call_time(config: &Config, wasm: &[u8], export: &str, arg: i32) -> Result<Duration> {
     let engine = Engine::new(config)?;
     let module = Module::new(&engine, wasm)?;
     let mut store = Store::new(&engine, ());
     let instance = Instance::new(&mut store, &module, &[])?;
-    let fib = instance.get_typed_func::<i32, i32>(&mut store, "fib")?;
-    median(|| fib.call(&mut store, FIB_N).map(drop))
+    let f = instance.get_typed_func::<i32, i32>(&mut store, export)?;
+    median(|| f.call(&mut store, arg).map(drop))
 }
-// ANCHOR_END: fib_time
+// ANCHOR_END: call_time
 
 /// Each run whose peak memory is shown: the host, what it does, the file, the target.
 type MemoryRun = (PathBuf, &'static str, PathBuf, Option<&'static str>);
