@@ -259,7 +259,7 @@ mod tests {
         assert_eq!(duration(12_100_000.0), "12.1 ms");
         assert_eq!(bytes(7_300_000.0), "7.3 MB");
         assert_eq!(bytes(412_000.0), "412 kB");
-        assert_eq!(times(3.14), "3.1×");
+        assert_eq!(times(3.12), "3.1×");
         assert_eq!(times(0.931), "0.93×");
         assert_eq!(times(41.4), "41×");
     }
