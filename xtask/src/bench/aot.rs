@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
-use crate::cargo::{Messages, build_host_in_profile, native_target_dir};
+use crate::cargo::{Messages, build_in_profile, native_target_dir};
 use crate::guests::{self, GuestBuild};
 use crate::toolchain::Toolchain;
 
@@ -50,7 +50,7 @@ pub fn measure(root: &Path, toolchain: &Toolchain) -> Result<String> {
     for host in ["chapter-8-host", "chapter-8-host-device"] {
         // Cargo shows its progress: the first build is a release Wasmtime.
         eprintln!("bench aot: building {host} (the {PROFILE} profile)");
-        exes.push(build_host_in_profile(root, host, PROFILE)?);
+        exes.push(build_in_profile(root, host, host, PROFILE, &[])?);
     }
     let mut cmd = Command::new(&exes[0]);
     cmd.arg("measure")

@@ -15,9 +15,8 @@ mod trust;
 // ANCHOR_END: shared
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
-use clap::{Parser, Subcommand};
+use clap::Parser;
 use wasmtime::error::Context;
 use wasmtime::{Engine, Module, Result, bail};
 
@@ -27,97 +26,21 @@ use wasmtime::{Engine, Module, Result, bail};
 /// the device of `cargo xtask run chapter-8` (six ticks, as a Pulley device).
 struct Cli {
     #[command(subcommand)]
-    command: Option<Command>,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Verify FILE.sig, then run chapter 1's `sum` from the precompiled FILE
-    Run {
-        #[arg(long)]
-        trust: PathBuf,
-        file: PathBuf,
-        /// The target FILE was compiled for, if not this machine (`pulley64`)
-        #[arg(long)]
-        target: Option<String>,
-        /// Print this process's peak memory on stderr at the end
-        #[arg(long)]
-        peak_memory: bool,
-    },
-    /// Run the installed module in a loop, taking updates from DIR
-    Device {
-        #[arg(long)]
-        trust: PathBuf,
-        #[arg(long)]
-        updates: PathBuf,
-        #[arg(long)]
-        target: Option<String>,
-        /// Stop after this many ticks (forever when left out)
-        #[arg(long)]
-        ticks: Option<u64>,
-        /// The pause between ticks
-        #[arg(long, default_value_t = 1000)]
-        pause_ms: u64,
-    },
+    command: Option<device::DeviceCommand>,
 }
 
 fn main() -> Result<()> {
     match Cli::parse().command {
-        Some(Command::Run {
-            trust,
-            file,
-            target,
-            peak_memory,
-        }) => {
-            run(&trust, &file, target.as_deref())
-                .with_context(|| format!("running `{}`", file.display()))?;
-            if peak_memory {
-                eprintln!("peak memory: {} KiB", device::peak_memory_kib()?);
-            }
-            Ok(())
-        }
-        Some(Command::Device {
-            trust,
-            updates,
-            target,
-            ticks,
-            pause_ms,
-        }) => device(&trust, &updates, target.as_deref(), ticks, pause_ms),
+        Some(command) => device::run_command(command),
         // ANCHOR: story
         None => {
             let dir = chapter_dir();
             println!("The device (Pulley, no compiler), taking target/chapter-8/updates/:");
             let (trust, updates) = (dir.join("keys/signing.pub"), dir.join("updates"));
-            device(&trust, &updates, Some("pulley64"), Some(6), 0)
+            device::device(&trust, &updates, Some("pulley64"), Some(6), 0)
                 .context("run `chapter-8-host` first: it makes the key and the updates")
         } // ANCHOR_END: story
     }
-}
-
-fn run(trusted_key: &Path, file: &Path, target: Option<&str>) -> Result<()> {
-    let trusted = trust::read_public_key(trusted_key)?;
-    let verified = trust::verify(&trusted, file)?;
-    let engine = Engine::new(&device::device_config(target)?)?;
-    let module = device::load(&engine, &verified).context("cannot load it")?;
-    device::run_sum(&engine, &module)
-}
-
-fn device(
-    trust: &Path,
-    updates: &Path,
-    target: Option<&str>,
-    ticks: Option<u64>,
-    pause_ms: u64,
-) -> Result<()> {
-    let engine = Engine::new(&device::device_config(target)?)?;
-    let trusted = trust::read_public_key(trust)?;
-    device::run_device(
-        &engine,
-        &trusted,
-        updates,
-        ticks,
-        Duration::from_millis(pause_ms),
-    )
 }
 
 // ANCHOR: compile

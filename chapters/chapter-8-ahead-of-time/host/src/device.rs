@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use clap::Subcommand;
 use ed25519_compact::PublicKey;
 use wasmtime::error::Context;
 use wasmtime::{Config, Engine, Linker, Module, Precompiled, Result, Store, bail};
@@ -13,6 +14,96 @@ use wasmtime_wasi::WasiCtxBuilder;
 use wasmtime_wasi::p1::{self, WasiP1Ctx};
 
 use crate::trust::{self, Verified};
+
+// ANCHOR: commands
+/// The device's commands: the same in both hosts.
+#[derive(Subcommand)]
+pub enum DeviceCommand {
+    /// Verify FILE.sig, then run chapter 1's `sum` from FILE (.cwasm, or .wasm
+    /// on a host with a compiler)
+    Run {
+        #[arg(long)]
+        trust: PathBuf,
+        file: PathBuf,
+        /// The device's target, if it is not this machine (`pulley64`)
+        #[arg(long)]
+        target: Option<String>,
+        /// Print this process's peak memory on stderr at the end
+        #[arg(long)]
+        peak_memory: bool,
+    },
+    /// Be the device: run the installed module in a loop, taking updates from DIR
+    Device {
+        #[arg(long)]
+        trust: PathBuf,
+        #[arg(long)]
+        updates: PathBuf,
+        #[arg(long)]
+        target: Option<String>,
+        /// Stop after this many ticks (forever when left out)
+        #[arg(long)]
+        ticks: Option<u64>,
+        /// The pause between ticks
+        #[arg(long, default_value_t = 1000)]
+        pause_ms: u64,
+    },
+}
+
+pub fn run_command(command: DeviceCommand) -> Result<()> {
+    match command {
+        DeviceCommand::Run {
+            trust,
+            file,
+            target,
+            peak_memory,
+        } => {
+            run_file(&trust, &file, target.as_deref())
+                .with_context(|| format!("running `{}`", file.display()))?;
+            if peak_memory {
+                eprintln!("peak memory: {} KiB", peak_memory_kib()?);
+            }
+            Ok(())
+        }
+        DeviceCommand::Device {
+            trust,
+            updates,
+            target,
+            ticks,
+            pause_ms,
+        } => device(&trust, &updates, target.as_deref(), ticks, pause_ms),
+    }
+}
+// ANCHOR_END: commands
+
+// ANCHOR: run_file
+/// `run`: the signature first, then the module, then chapter 1's call.
+pub fn run_file(trusted_key: &Path, file: &Path, target: Option<&str>) -> Result<()> {
+    let trusted = trust::read_public_key(trusted_key)?;
+    let verified = trust::verify(&trusted, file)?;
+    let engine = Engine::new(&device_config(target)?)?;
+    let module = load(&engine, &verified).context("cannot load it")?;
+    run_sum(&engine, &module)
+}
+// ANCHOR_END: run_file
+
+/// `device`: the engine and the key, then the loop.
+pub fn device(
+    trust: &Path,
+    updates: &Path,
+    target: Option<&str>,
+    ticks: Option<u64>,
+    pause_ms: u64,
+) -> Result<()> {
+    let engine = Engine::new(&device_config(target)?)?;
+    let trusted = trust::read_public_key(trust)?;
+    run_device(
+        &engine,
+        &trusted,
+        updates,
+        ticks,
+        Duration::from_millis(pause_ms),
+    )
+}
 
 // ANCHOR: config
 /// The device's engine settings: for a small device without virtual memory

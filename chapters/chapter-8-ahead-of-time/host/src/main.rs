@@ -14,7 +14,6 @@ mod story;
 mod trust;
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 use wasmtime::error::Context;
@@ -55,33 +54,8 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         version: u64,
     },
-    /// Verify FILE.sig, then run chapter 1's `sum` from FILE (.wasm or .cwasm)
-    Run {
-        #[arg(long)]
-        trust: PathBuf,
-        file: PathBuf,
-        /// The device's target, if it is not this machine (`pulley64`)
-        #[arg(long)]
-        target: Option<String>,
-        /// Print this process's peak memory on stderr at the end
-        #[arg(long)]
-        peak_memory: bool,
-    },
-    /// Be the device: run the installed module in a loop, taking updates from DIR
-    Device {
-        #[arg(long)]
-        trust: PathBuf,
-        #[arg(long)]
-        updates: PathBuf,
-        #[arg(long)]
-        target: Option<String>,
-        /// Stop after this many ticks (forever when left out)
-        #[arg(long)]
-        ticks: Option<u64>,
-        /// The pause between ticks
-        #[arg(long, default_value_t = 1000)]
-        pause_ms: u64,
-    },
+    #[command(flatten)]
+    Device(device::DeviceCommand),
     /// Measure: compile against load, Cranelift against Pulley, both hosts' size and memory
     Measure {
         #[arg(long)]
@@ -111,31 +85,7 @@ fn main() -> Result<()> {
             .with_context(|| format!("precompiling `{}`", input.display())),
         Some(Command::Sign { key, file, version }) => build_machine::sign(&key, &file, version)
             .with_context(|| format!("signing `{}`", file.display())),
-        Some(Command::Run {
-            trust,
-            file,
-            target,
-            peak_memory,
-        }) => {
-            run(&trust, &file, target.as_deref())
-                .with_context(|| format!("running `{}`", file.display()))?;
-            if peak_memory {
-                eprintln!("peak memory: {} KiB", device::peak_memory_kib()?);
-            }
-            Ok(())
-        }
-        Some(Command::Device {
-            trust,
-            updates,
-            target,
-            ticks,
-            pause_ms,
-        }) => {
-            let engine = Engine::new(&device::device_config(target.as_deref())?)?;
-            let trusted = trust::read_public_key(&trust)?;
-            let pause = Duration::from_millis(pause_ms);
-            device::run_device(&engine, &trusted, &updates, ticks, pause)
-        }
+        Some(Command::Device(command)) => device::run_command(command),
         Some(Command::Measure {
             device_host,
             sum_wasm,
@@ -143,17 +93,6 @@ fn main() -> Result<()> {
         }) => measure::run(&device_host, &sum_wasm, &compute_wasm, &chapter_dir()),
     }
 }
-
-// ANCHOR: run
-/// `run`: the signature first, then the module, then chapter 1's call.
-fn run(trusted_key: &Path, file: &Path, target: Option<&str>) -> Result<()> {
-    let trusted = trust::read_public_key(trusted_key)?;
-    let verified = trust::verify(&trusted, file)?;
-    let engine = Engine::new(&device::device_config(target)?)?;
-    let module = device::load(&engine, &verified).context("cannot load it")?;
-    device::run_sum(&engine, &module)
-}
-// ANCHOR_END: run
 
 // ANCHOR: compile
 /// This host has Cranelift: it can compile plain WebAssembly.

@@ -8,7 +8,7 @@ use std::path::Path;
 use wasmtime::Result;
 use wasmtime::error::Context;
 
-use crate::{build_machine, trust};
+use crate::{build_machine, device, trust};
 
 /// The machines chapter 1's guest is compiled for, and the file for each.
 const TARGETS: [(&str, &str); 4] = [
@@ -47,13 +47,13 @@ pub fn run(sum_wasm: &Path, dir: &Path) -> Result<()> {
     // ANCHOR_END: story_precompile
 
     // ANCHOR: story_try
-    println!("run each here, on x86_64 Linux, as `chapter-8-host run` does:");
+    println!("run each here, on x86_64 Linux, as `run` does:");
     for (target, name) in TARGETS {
         let file = build.join(name);
         // Pulley's bytecode needs an engine whose target is Pulley.
         let engine_target = (target == "pulley64").then_some(target);
         println!("{name}:");
-        if let Err(err) = crate::run(&keys.join("signing.pub"), &file, engine_target) {
+        if let Err(err) = device::run_file(&keys.join("signing.pub"), &file, engine_target) {
             println!("  refused: {err:#}");
         }
     }
