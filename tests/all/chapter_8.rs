@@ -6,7 +6,6 @@
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 use workbook_tests::{
     Captured, assert_fails_clearly, assert_output_snapshot, guest_wasm, host, imports_and_exports,
@@ -36,8 +35,7 @@ fn run(ready: &ReadyHost, args: &[&dyn AsRef<OsStr>]) -> Captured {
 #[test]
 fn the_build_machine_then_the_device_tell_the_whole_story() {
     // Both hosts work in target/chapter-8/: the story is told once at a time.
-    static STORY: Mutex<()> = Mutex::new(());
-    let _story = STORY.lock().unwrap_or_else(|e| e.into_inner());
+    let _files = workbook_tests::running_hosts_with_files();
     let build = run_host(&full());
     assert_output_snapshot(&full(), &build);
     let stdout = build.stdout_text();
@@ -77,7 +75,7 @@ fn the_build_machine_then_the_device_tell_the_whole_story() {
     for tick in &ticks {
         assert!(tick.ends_with(ANSWER), "every tick runs a module: {tick}");
     }
-    let updates = root().join("target/chapter-8/updates");
+    let updates = root().join("target/chapter-8/device/updates");
     for (folder, names) in [
         ("installed", ["01", "04", "05"].as_slice()),
         ("rejected", &["02", "03"]),

@@ -3,8 +3,8 @@
 //! loads precompiled modules and runs them; it cannot compile one.
 //!
 //! Without arguments it is the device of `cargo xtask run chapter-8`: it
-//! trusts the key the build machine's story made, and takes the updates that
-//! story delivered, one a tick, as a Pulley device.
+//! trusts the key the build machine's story made, downloads the updates that
+//! story published, and takes them one a tick, as a Pulley device.
 
 // ANCHOR: shared
 // The device's code is the full host's, file for file.
@@ -35,10 +35,13 @@ fn main() -> Result<()> {
         // ANCHOR: story
         None => {
             let dir = chapter_dir();
-            println!("The device (Pulley, no compiler), taking target/chapter-8/updates/:");
-            let (trust, updates) = (dir.join("keys/signing.pub"), dir.join("updates"));
-            device::device(&trust, &updates, Some("pulley64"), Some(6), 0)
-                .context("run `chapter-8-host` first: it makes the key and the updates")
+            println!(
+                "The device (Pulley, no compiler), with what target/chapter-8/published/ holds:"
+            );
+            let (trust, updates) = (dir.join("keys/signing.pub"), dir.join("device/updates"));
+            download(&dir.join("published"), &updates)
+                .and_then(|()| device::device(&trust, &updates, Some("pulley64"), Some(6), 0))
+                .context("run `chapter-8-host` first: it makes the key and publishes the updates")
         } // ANCHOR_END: story
     }
 }
@@ -51,6 +54,39 @@ fn compile(_engine: &Engine, _wasm: &[u8]) -> Result<Module> {
     )
 }
 // ANCHOR_END: compile
+
+// ANCHOR: download
+/// Fetch every update of `published` (the build machine's folder: a server,
+/// for a real device) into a fresh `updates` folder. Each arrives as a device
+/// must take it: the `.sig` first, then the module under a temporary name,
+/// renamed when complete. A rename within a folder is atomic, so the device
+/// loop sees a whole module or none; it never looks at a `.part` file.
+pub fn download(published: &Path, updates: &Path) -> Result<()> {
+    if updates.exists() {
+        std::fs::remove_dir_all(updates)
+            .with_context(|| format!("cannot empty `{}`", updates.display()))?;
+    }
+    std::fs::create_dir_all(updates)?;
+    let entries = std::fs::read_dir(published)
+        .with_context(|| format!("cannot list `{}`", published.display()))?;
+    let mut names: Vec<String> = Vec::new();
+    for entry in entries {
+        let name = entry?.file_name().to_string_lossy().into_owned();
+        if !name.ends_with(".sig") {
+            names.push(name);
+        }
+    }
+    names.sort();
+    for name in names {
+        let (from, to) = (published.join(&name), updates.join(&name));
+        std::fs::copy(trust::sig_path(&from), trust::sig_path(&to))?;
+        let partial = updates.join(format!("{name}.part"));
+        std::fs::copy(&from, &partial)?;
+        std::fs::rename(&partial, &to)?;
+    }
+    Ok(())
+}
+// ANCHOR_END: download
 
 /// `target/chapter-8/`, next to the `target/debug/` folder this program runs from.
 fn chapter_dir() -> PathBuf {

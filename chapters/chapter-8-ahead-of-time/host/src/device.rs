@@ -244,9 +244,9 @@ fn install(engine: &Engine, trusted: &PublicKey, name: &str, file: &Path) -> Res
 
 // ANCHOR: oldest_update
 /// The update to try next: the first `*.cwasm` or `*.wasm` by name. The
-/// build machine delivers the `.sig` first and the module last, under a
-/// temporary name that it then renames: a module half written is never
-/// under a name this looks at.
+/// `.sig` arrives first and the module last, under a temporary name that is
+/// then renamed (`download`): a module half written is never under a name
+/// this looks at.
 fn oldest_update(updates: &Path) -> Result<Option<(String, PathBuf)>> {
     let entries = std::fs::read_dir(updates)
         .with_context(|| format!("cannot list the updates folder `{}`", updates.display()))?;

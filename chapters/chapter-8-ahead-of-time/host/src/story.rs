@@ -1,6 +1,6 @@
 //! The build machine's story, which `cargo xtask run chapter-8` tells first:
 //! a key, chapter 1's guest compiled for four machines, each tried here, and
-//! five updates delivered to the device's folder for `chapter-8-host-device`
+//! five updates published for `chapter-8-host-device`, whose story downloads
 //! to take, one a tick.
 
 use std::path::Path;
@@ -8,7 +8,7 @@ use std::path::Path;
 use wasmtime::Result;
 use wasmtime::error::Context;
 
-use crate::{build_machine, device, trust};
+use crate::{build_machine, device};
 
 /// The machines chapter 1's guest is compiled for, and the file for each.
 const TARGETS: [(&str, &str); 4] = [
@@ -20,8 +20,9 @@ const TARGETS: [(&str, &str); 4] = [
 
 pub fn run(sum_wasm: &Path, dir: &Path) -> Result<()> {
     // A fresh start: the story makes its own key and files each time.
-    let (keys, build, updates) = (dir.join("keys"), dir.join("build"), dir.join("updates"));
-    for old in [&keys, &build, &updates] {
+    let (keys, build) = (dir.join("keys"), dir.join("build"));
+    let published = dir.join("published");
+    for old in [&keys, &build, &published] {
         if old.exists() {
             std::fs::remove_dir_all(old)
                 .with_context(|| format!("cannot empty `{}`", old.display()))?;
@@ -59,9 +60,9 @@ pub fn run(sum_wasm: &Path, dir: &Path) -> Result<()> {
     }
     // ANCHOR_END: story_try
 
-    // ANCHOR: story_deliver
-    println!("deliver to updates/, for a Pulley device (one a tick, by name):");
-    std::fs::create_dir_all(&updates)?;
+    // ANCHOR: story_publish
+    println!("publish to published/, for Pulley devices (they take one a tick, by name):");
+    std::fs::create_dir_all(&published)?;
     let pulley = std::fs::read(build.join("sum-pulley64.cwasm"))?;
     let x86_64 = std::fs::read(build.join("sum-x86_64.cwasm"))?;
     let mut tampered = pulley.clone();
@@ -94,23 +95,10 @@ pub fn run(sum_wasm: &Path, dir: &Path) -> Result<()> {
     ];
     for (name, signed, version, sent, what) in deliveries {
         let sig = build_machine::sig_text(&key, version, signed);
-        deliver(&updates, name, sent, &sig)?;
+        std::fs::write(published.join(format!("{name}.sig")), sig)?;
+        std::fs::write(published.join(name), sent)?;
         println!("  {name}: {what}");
     }
-    // ANCHOR_END: story_deliver
+    // ANCHOR_END: story_publish
     Ok(())
 }
-
-// ANCHOR: deliver
-/// Put an update where a device looks for it: the signature first, then the
-/// module under a temporary name, renamed when complete. A rename within a
-/// folder is atomic: the device sees the whole file or none of it.
-fn deliver(updates: &Path, name: &str, module: &[u8], sig: &str) -> Result<()> {
-    let file = updates.join(name);
-    std::fs::write(trust::sig_path(&file), sig)?;
-    let partial = updates.join(format!("{name}.part"));
-    std::fs::write(&partial, module)?;
-    std::fs::rename(&partial, &file)?;
-    Ok(())
-}
-// ANCHOR_END: deliver
