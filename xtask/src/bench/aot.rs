@@ -69,7 +69,11 @@ pub fn measure(root: &Path, toolchain: &Toolchain) -> Result<String> {
             out.stderr_text()
         );
     }
-    let table = out.stdout_text();
+    let table = format!(
+        "{}(on {}: `cargo xtask bench aot`)\n",
+        out.stdout_text(),
+        super::machine()
+    );
     let file = results_file(root);
     if let Some(dir) = file.parent() {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;

@@ -35,3 +35,15 @@ pub fn seconds(d: Duration) -> String {
         format!("{} ms", d.as_millis())
     }
 }
+
+/// `AMD EPYC 7763 64-Core Processor, 2 cores`: what the figures were measured on.
+pub fn machine() -> String {
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = cpuinfo
+        .lines()
+        .find_map(|l| l.strip_prefix("model name")?.split_once(':'))
+        .map(|(_, m)| m.trim().to_string())
+        .unwrap_or_else(|| "an unknown CPU".to_string());
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    format!("{model}, {cores} cores")
+}
