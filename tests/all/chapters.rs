@@ -6,6 +6,7 @@ use workbook_tests::{chapter, root, run_command, run_host};
 
 #[test]
 fn without_arguments_every_host_runs_the_built_guests_from_any_directory() {
+    let _files = workbook_tests::running_hosts_with_files();
     for ch in xtask::chapters::all(&root()).unwrap() {
         for ready in chapter(&format!("chapter-{}", ch.number)) {
             let mut cmd = std::process::Command::new(&ready.exe);

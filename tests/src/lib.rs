@@ -41,6 +41,14 @@ pub fn measuring() -> std::sync::MutexGuard<'static, ()> {
     LOCK.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+/// Held while a test runs hosts that keep files in `target/chapter-<N>/`
+/// (chapter 8's build machine writes what its device then reads): two runs
+/// at once would write the same files.
+pub fn running_hosts_with_files() -> std::sync::MutexGuard<'static, ()> {
+    static LOCK: Mutex<()> = Mutex::new(());
+    LOCK.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 /// The hosts of a chapter (`"chapter-1"`), built with their guests. Builds
 /// once per test binary; a build failure fails every test that asks.
 pub fn chapter(name: &str) -> Vec<ReadyHost> {

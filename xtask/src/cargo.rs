@@ -156,3 +156,35 @@ pub fn build_hosts_with_profile(
     }
     Ok(executables)
 }
+
+/// Build one program of a package in a cargo profile other than `dev`
+/// (`vm-bench`, for what measures speed or size), with `extra` arguments
+/// (`--no-default-features`, say) and cargo's own progress on the terminal;
+/// returns the executable of the target named `program`.
+pub fn build_in_profile(
+    root: &Path,
+    package: &str,
+    program: &str,
+    profile: &str,
+    extra: &[&str],
+) -> Result<PathBuf> {
+    let mut cmd = native_cargo();
+    cmd.args(["build", "--message-format=json-render-diagnostics"])
+        .args(["--profile", profile, "--package", package, "--bin", program])
+        .args(extra)
+        .arg("--manifest-path")
+        .arg(root.join("Cargo.toml"))
+        .arg("--target-dir")
+        .arg(native_target_dir(root));
+    let what = format!("{program} ({profile} {})", extra.join(" "));
+    let stdout = run_build(cmd, what.trim_end(), Messages::Show)?;
+    for message in Message::parse_stream(stdout.as_slice()) {
+        if let Ok(Message::CompilerArtifact(artifact)) = message
+            && artifact.target.name == program
+            && let Some(exe) = artifact.executable
+        {
+            return Ok(exe.into_std_path_buf());
+        }
+    }
+    bail!("cargo built `{program}` but reported no executable for it")
+}

@@ -141,6 +141,9 @@ pub enum Cmd {
 
 #[derive(Subcommand)]
 pub enum Bench {
+    /// Chapter 8: compile against load, Cranelift against Pulley, and the
+    /// full and the runtime-only host's binary size and peak memory
+    Aot,
     /// The first `cargo xtask run chapter-1` of a fresh clone, cold, against a
     /// reader's own first Wasmtime host (`cargo new`, `cargo add`, `cargo build`)
     Build,

@@ -113,6 +113,10 @@ fn dispatch(command: Cmd) -> Result<bool> {
             ..
         } => bench::sandbox::command(root, &guest_toolchain(root)?, quick),
         Cmd::Bench {
+            what: Some(Bench::Aot),
+            ..
+        } => bench::aot::command(root, &guest_toolchain(root)?),
+        Cmd::Bench {
             what: None,
             json,
             quick,

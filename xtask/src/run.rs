@@ -65,9 +65,16 @@ pub fn build_chapter(
     .run(toolchain, messages)
     .with_context(|| format!("building the guests of {chapter}"))?;
     ensure_system_packages(chapter)?;
-    let packages: Vec<String> = chapter.hosts.iter().map(|h| h.package.clone()).collect();
-    let exes = cargo::build_hosts(&root.join("Cargo.toml"), &packages, messages)
-        .with_context(|| format!("building the hosts of {chapter}"))?;
+    // One cargo invocation per host: cargo unifies features over the packages
+    // of one invocation, and a chapter's hosts may link Wasmtimes of different
+    // feature sets (chapter 8's device host has no compiler).
+    let mut exes = std::collections::BTreeMap::new();
+    for host in &chapter.hosts {
+        let package = [host.package.clone()];
+        let built = cargo::build_hosts(&root.join("Cargo.toml"), &package, messages)
+            .with_context(|| format!("building the hosts of {chapter}"))?;
+        exes.extend(built);
+    }
     Ok(chapter
         .hosts
         .iter()

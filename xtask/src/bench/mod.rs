@@ -3,10 +3,12 @@
 //!
 //! | module | measures |
 //! | --- | --- |
+//! | [`aot`] | `bench aot`: chapter 8's compile against load, Cranelift against Pulley, the full and the runtime-only host's size and memory |
 //! | [`build`] | `bench build`: the first `cargo xtask run chapter-1` of a fresh clone against a reader's own first Wasmtime host |
 //! | [`sandbox`] | `bench sandbox`: what chapter 6's defences cost (fuel, epochs) and how late a deadline stops a guest |
 //! | `xtask_book::vms` | `bench` alone: chapter 7's VMs side by side (in `xtask/book`, which has the charting library) |
 
+pub mod aot;
 pub mod build;
 pub mod sandbox;
 
@@ -34,4 +36,16 @@ pub fn seconds(d: Duration) -> String {
     } else {
         format!("{} ms", d.as_millis())
     }
+}
+
+/// `AMD EPYC 7763 64-Core Processor, 2 cores`: what the figures were measured on.
+pub fn machine() -> String {
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = cpuinfo
+        .lines()
+        .find_map(|l| l.strip_prefix("model name")?.split_once(':'))
+        .map(|(_, m)| m.trim().to_string())
+        .unwrap_or_else(|| "an unknown CPU".to_string());
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    format!("{model}, {cores} cores")
 }

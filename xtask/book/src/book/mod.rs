@@ -49,7 +49,8 @@ pub fn generated_dir(root: &Path) -> PathBuf {
     dir(root).join("src").join("generated")
 }
 
-/// Write every generated include: outputs, WAT, and chapter 3's size files.
+/// Write every generated include: outputs, WAT, chapter 3's size files, and
+/// chapters 7 and 8's measurements.
 pub fn generate(root: &Path, toolchain: &Toolchain) -> Result<()> {
     let generated = generated_dir(root);
     let outputs = generated.join("outputs");
@@ -112,6 +113,12 @@ pub fn generate(root: &Path, toolchain: &Toolchain) -> Result<()> {
     // Chapter 7's measurements: a quick run now; the last full run's files
     // when there is one (the page says which it shows).
     crate::vms::book_files(root, toolchain)?;
+    // Chapter 8's measurements, measured now (`cargo xtask bench aot`).
+    let table = xtask::bench::aot::measure(root, toolchain)?;
+    write_if_changed(
+        &generated.join("chapter-8").join("measurements.txt"),
+        table.as_bytes(),
+    )?;
     Ok(())
 }
 

@@ -5,10 +5,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
-use cargo_metadata::Message;
+use anyhow::{Context, Result};
 
-use xtask::cargo::{Messages, native_cargo, native_target_dir, run_build};
+use xtask::cargo::Messages;
 use xtask::guests::{self, GuestBuild};
 use xtask::toolchain::Toolchain;
 
@@ -85,25 +84,9 @@ pub fn build(root: &Path, toolchain: &Toolchain) -> Result<Built> {
 /// `cargo build --profile vm-bench -p chapter-7-host --bin chapter-7-bench
 /// --no-default-features [--features FEATURE]`; returns the program.
 fn build_program(root: &Path, feature: &str) -> Result<PathBuf> {
-    let mut cmd = native_cargo();
-    cmd.args(["build", "--message-format=json-render-diagnostics"])
-        .args(["--profile", PROFILE, "--package", HOST, "--bin", PROGRAM])
-        .arg("--no-default-features")
-        .arg("--manifest-path")
-        .arg(root.join("Cargo.toml"))
-        .arg("--target-dir")
-        .arg(native_target_dir(root));
+    let mut extra = vec!["--no-default-features"];
     if !feature.is_empty() {
-        cmd.args(["--features", feature]);
+        extra.extend(["--features", feature]);
     }
-    let stdout = run_build(cmd, &format!("{PROGRAM} ({feature})"), Messages::Show)?;
-    for message in Message::parse_stream(stdout.as_slice()) {
-        if let Ok(Message::CompilerArtifact(artifact)) = message
-            && artifact.target.name == PROGRAM
-            && let Some(exe) = artifact.executable
-        {
-            return Ok(exe.into_std_path_buf());
-        }
-    }
-    bail!("cargo built {PROGRAM} but reported no executable for it")
+    xtask::cargo::build_in_profile(root, HOST, PROGRAM, PROFILE, &extra)
 }

@@ -160,7 +160,7 @@ pub fn run(root: &Path, toolchain: &Toolchain, mode: Mode) -> Result<Results> {
         mode: mode.name().to_string(),
         samples: mode.samples(),
         date: now_utc(),
-        machine: machine(),
+        machine: xtask::bench::machine(),
         seconds: started.elapsed().as_secs_f64(),
         rows,
     };
@@ -242,16 +242,4 @@ fn now_utc() -> String {
     let mut date = std::process::Command::new("date");
     date.args(["-u", "+%Y-%m-%d %H:%M"]);
     xtask::process::output_of(&mut date).unwrap_or_else(|| "an unknown date".to_string())
-}
-
-/// `AMD EPYC 7763 64-Core Processor, 2 cores`: what the figures were measured on.
-fn machine() -> String {
-    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
-    let model = cpuinfo
-        .lines()
-        .find_map(|l| l.strip_prefix("model name")?.split_once(':'))
-        .map(|(_, m)| m.trim().to_string())
-        .unwrap_or_else(|| "an unknown CPU".to_string());
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    format!("{model}, {cores} cores")
 }
