@@ -10,6 +10,7 @@ mod chapter_4;
 mod chapter_5;
 mod chapter_6;
 mod chapter_7;
+mod chapter_9;
 mod chapters;
 mod commands;
 mod grading;

@@ -1,0 +1,246 @@
+//! The tour and the measurement: start real servers (this program's `serve`,
+//! in processes of their own), talk to them over sockets, stop them.
+
+use std::fmt::Write as _;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::Stdio;
+use std::time::Duration;
+
+use nix::sys::signal::{Signal, kill};
+use nix::unistd::Pid;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+use wasmtime::error::Context;
+use wasmtime::{Result, bail};
+
+use crate::load::{self, Plan, Report, percentile};
+
+// ANCHOR: server
+/// A `chapter-9-host serve` process.
+pub struct Server {
+    child: Child,
+    pub addr: SocketAddr,
+}
+
+impl Server {
+    /// Start a server on any free port and wait until it listens.
+    pub async fn start(handler: &Path, flags: &[&str]) -> Result<Server> {
+        let exe = std::env::current_exe().context("finding this program")?;
+        let mut child = Command::new(exe)
+            .args(["serve", "--port", "0", "--handler"])
+            .arg(handler)
+            .args(flags)
+            .stdout(Stdio::piped())
+            .kill_on_drop(true) // if we fail, it does not outlive us
+            .spawn()
+            .context("starting the server")?;
+        let stdout = child.stdout.take().context("the server's stdout")?;
+        let mut lines = BufReader::new(stdout).lines();
+        let first = tokio::time::timeout(Duration::from_secs(120), lines.next_line()).await;
+        let Ok(Ok(Some(line))) = first else {
+            let _ = child.start_kill();
+            let status = child.wait().await?;
+            bail!("the server did not start ({status})");
+        };
+        let addr = line
+            .strip_prefix("listening on http://")
+            .and_then(|a| a.parse().ok())
+            .with_context(|| format!("the server said `{line}`, not where it listens"))?;
+        Ok(Server { child, addr })
+    }
+
+    /// Stop it as Ctrl-C would (SIGTERM), and wait until it has ended.
+    pub async fn stop(mut self) -> Result<()> {
+        let pid = self.child.id().context("the server has already ended")?;
+        kill(Pid::from_raw(pid as i32), Signal::SIGTERM).context("stopping the server")?;
+        match tokio::time::timeout(Duration::from_secs(20), self.child.wait()).await {
+            Ok(status) => match status? {
+                status if status.success() => Ok(()),
+                status => bail!("the server ended with {status}"),
+            },
+            Err(_) => bail!("the server did not stop within 20 s"),
+        }
+    }
+}
+// ANCHOR_END: server
+
+// ANCHOR: tour
+/// Every route, on a server with fresh instances and on one that reuses its
+/// instance; then the measurement, whose figures go to stderr.
+pub async fn tour(handler: &Path) -> Result<()> {
+    let name = handler.file_name().unwrap_or_default().to_string_lossy();
+    println!("serve --handler {name}: a fresh instance for every request");
+    let fresh = Server::start(handler, &[]).await?;
+    let routes = [
+        "/hello", "/hello", "/count", "/count", "/spin", "/crash", "/hog", "/nowhere", "/hello",
+    ];
+    visit(fresh.addr, &routes).await?;
+    fresh.stop().await?;
+    println!("serve --handler {name} --reuse-instance: one instance for all of them");
+    let reused = Server::start(handler, &["--reuse-instance"]).await?;
+    visit(
+        reused.addr,
+        &["/hello", "/count", "/count", "/count", "/crash", "/count"],
+    )
+    .await?;
+    reused.stop().await?;
+    eprint!("{}", measure(handler, true).await?);
+    Ok(())
+}
+
+/// GET each path in turn on one connection; print each status and answer.
+async fn visit(addr: SocketAddr, paths: &[&str]) -> Result<()> {
+    let mut sender = load::connect(addr).await?;
+    for path in paths {
+        let (status, body, _) = load::get(&mut sender, path).await?;
+        let body = String::from_utf8_lossy(&body);
+        println!("  GET {path:<9} {}  {}", status.as_u16(), body.trim_end());
+    }
+    Ok(())
+}
+// ANCHOR_END: tour
+
+/// The load test's plan: `/hello` on 8 connections, for 1 s (quick) or 5 s.
+pub fn plan(quick: bool) -> Plan {
+    Plan {
+        path: "/hello".to_string(),
+        connections: 8,
+        requests: if quick { 50_000 } else { 500_000 },
+        duration: Duration::from_secs(if quick { 1 } else { 5 }),
+    }
+}
+
+/// The server's settings compared, each in a server of its own.
+const SETUPS: [(&str, &[&str]); 4] = [
+    ("fresh instances", &[]),
+    ("reused instance", &["--reuse-instance"]),
+    ("fresh, no copy-on-write", &["--no-cow"]),
+    ("fresh, no pooling", &["--no-pooling"]),
+];
+
+// ANCHOR: measure
+/// Load `/hello` on each setup; then load it again beside hostile requests.
+pub async fn measure(handler: &Path, quick: bool) -> Result<String> {
+    let plan = plan(quick);
+    let mut out = String::new();
+    writeln!(
+        out,
+        "GET /hello on {} connections for {} s per setup, one server at a time:",
+        plan.connections,
+        plan.duration.as_secs()
+    )?;
+    writeln!(
+        out,
+        "  {:<24} {:>8} {:>9} {:>9} {:>15}",
+        "setup", "req/s", "p50", "p99", "instantiation"
+    )?;
+    let mut rates = Vec::new();
+    let mut alone = Duration::ZERO;
+    for (name, flags) in SETUPS {
+        eprintln!("measuring: {name} ({} s)", plan.duration.as_secs());
+        let server = Server::start(handler, flags).await?;
+        let report = load::run(server.addr, &plan).await;
+        server.stop().await?;
+        let inst = match report.instantiations.is_empty() {
+            true => "-".to_string(),
+            false => show(percentile(&report.instantiations, 0.5)),
+        };
+        writeln!(
+            out,
+            "  {name:<24} {:>8.0} {:>9} {:>9} {inst:>15} {:>6}",
+            report.per_second(),
+            show(report.latency(0.5)),
+            show(report.latency(0.99)),
+            report.errors
+        )?;
+        if name == "fresh instances" {
+            alone = report.latency(0.99);
+        }
+        rates.push(report.per_second());
+    }
+    let ratio = rates[0] / rates[1].max(f64::MIN_POSITIVE);
+    writeln!(
+        out,
+        "fresh/reused throughput: {ratio:.2} (goal: at least 0.70)"
+    )?;
+    eprintln!("measuring: /hello beside /spin, /crash and /hog");
+    let server = Server::start(handler, &[]).await?;
+    let hostile_for = plan.duration.max(Duration::from_secs(3));
+    let mixed = Plan {
+        duration: hostile_for,
+        ..plan.clone()
+    };
+    let (hello, hostile) = tokio::join!(
+        load::run(server.addr, &mixed),
+        hostile(server.addr, hostile_for)
+    );
+    server.stop().await?;
+    let hostile = hostile?;
+    writeln!(
+        out,
+        "beside {} hostile request(s) ({} answered 5xx): /hello p99 {} (alone {}), {:.0} req/s, {} 5xx",
+        hostile.0,
+        hostile.1,
+        show(hello.latency(0.99)),
+        show(alone),
+        hello.per_second(),
+        hello.errors
+    )?;
+    Ok(out)
+}
+// ANCHOR_END: measure
+
+/// One connection that sends `/spin`, `/crash` and `/hog` in turn for
+/// `duration`; returns how many it sent and how many were answered 5xx.
+async fn hostile(addr: SocketAddr, duration: Duration) -> Result<(u32, u32)> {
+    let until = tokio::time::Instant::now() + duration;
+    let (mut sent, mut refused) = (0, 0);
+    let mut sender = load::connect(addr).await?;
+    for path in ["/spin", "/crash", "/hog"].iter().cycle() {
+        if tokio::time::Instant::now() >= until {
+            break;
+        }
+        let (status, _, _) = load::get(&mut sender, path).await?;
+        sent += 1;
+        refused += u32::from(status.is_server_error());
+    }
+    Ok((sent, refused))
+}
+
+/// The line `load` prints.
+pub fn describe(path: &str, report: &Report) -> String {
+    let mut line = format!(
+        "GET {path}: {} answers in {:.1} s, {:.0} req/s; latency p50 {}, p90 {}, p99 {}, max {}; {} 5xx, {} lost",
+        report.latencies.len(),
+        report.elapsed.as_secs_f64(),
+        report.per_second(),
+        show(report.latency(0.5)),
+        show(report.latency(0.9)),
+        show(report.latency(0.99)),
+        show(report.latency(1.0)),
+        report.errors,
+        report.lost
+    );
+    if !report.instantiations.is_empty() {
+        let inst = &report.instantiations;
+        let _ = write!(
+            line,
+            "; instantiation (in the server) median {}, p99 {}",
+            show(percentile(inst, 0.5)),
+            show(percentile(inst, 0.99))
+        );
+    }
+    line
+}
+
+/// `850 µs`, `2.1 ms`.
+fn show(d: Duration) -> String {
+    if d >= Duration::from_millis(10) {
+        format!("{} ms", d.as_millis())
+    } else if d >= Duration::from_millis(1) {
+        format!("{:.1} ms", d.as_secs_f64() * 1e3)
+    } else {
+        format!("{:.1} µs", d.as_secs_f64() * 1e6)
+    }
+}
