@@ -113,6 +113,10 @@ fn dispatch(command: Cmd) -> Result<bool> {
             ..
         } => bench::sandbox::command(root, &guest_toolchain(root)?, quick),
         Cmd::Bench {
+            what: Some(Bench::Edge { quick }),
+            ..
+        } => bench::edge::command(root, &guest_toolchain(root)?, quick),
+        Cmd::Bench {
             what: None,
             json,
             quick,
