@@ -128,9 +128,9 @@ fn the_tour_visits_every_route_then_measures_and_stops_every_server() {
     assert_output_snapshot(&ready, &out);
     let stderr = out.stderr_text();
     assert!(stderr.contains("fresh/reused throughput: "), "{stderr}");
-    // Every server it started (two for the tour, five to measure) stopped
+    // Every server it started (two for the tour, six to measure) stopped
     // on its SIGTERM and said so.
-    assert_eq!(stderr.matches("stopped after ").count(), 7, "{stderr}");
+    assert_eq!(stderr.matches("stopped after ").count(), 8, "{stderr}");
 }
 
 #[test]

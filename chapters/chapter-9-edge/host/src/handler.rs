@@ -22,6 +22,9 @@ pub struct Options {
     pub pooling: bool,
     /// Copy-on-write memory images (on by default; `--no-cow` turns them off).
     pub cow: bool,
+    /// How much of a pooled memory stays resident between instances
+    /// (`--keep-resident BYTES`).
+    pub keep_resident: usize,
     /// How long one request may run.
     pub deadline: Duration,
     /// How much linear memory one instance may have.
@@ -36,6 +39,7 @@ impl Default for Options {
             reuse_instance: false,
             pooling: true,
             cow: true,
+            keep_resident: 192 << 10,
             deadline: Duration::from_secs(2),
             memory: 32 << 20,
             instances: 64,
@@ -67,6 +71,13 @@ fn engine(options: &Options) -> Result<Engine> {
         pool.total_memories(options.instances);
         pool.total_tables(options.instances);
         pool.max_memory_size(options.memory);
+        // When an instance ends, its slot's memory is reset for the next one:
+        // the first `keep_resident` bytes with memset (they stay mapped), the
+        // rest handed back to the kernel (madvise), which the next instance
+        // pays for in page faults. The handler's 64 KiB stack makes the
+        // memory it touches fit (see its build.rs).
+        pool.linear_memory_keep_resident(options.keep_resident);
+        pool.table_keep_resident(options.keep_resident);
         config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
     }
     config.cache(Some(Cache::new(CacheConfig::new())?));

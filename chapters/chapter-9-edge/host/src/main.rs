@@ -3,7 +3,8 @@
 //! measure it.
 //!
 //! ```text
-//! chapter-9-host serve [--port P] [--handler FILE.wasm] [--reuse-instance] [--no-pooling] [--no-cow]
+//! chapter-9-host serve [--port P] [--handler FILE.wasm] [--reuse-instance]
+//!                      [--no-pooling] [--no-cow] [--keep-resident BYTES]
 //! chapter-9-host load ADDRESS [--path /hello] [--connections 8] [--requests 20000] [--seconds 2]
 //! chapter-9-host measure [--quick] [FILE.wasm]
 //! chapter-9-host [FILE.wasm]
@@ -69,6 +70,7 @@ async fn serve(args: &[String]) -> Result<()> {
             "--reuse-instance" => options.reuse_instance = true,
             "--no-pooling" => options.pooling = false,
             "--no-cow" => options.cow = false,
+            "--keep-resident" => options.keep_resident = number(args.next(), "--keep-resident")?,
             other => bail!("`serve` does not take `{other}`"),
         }
     }

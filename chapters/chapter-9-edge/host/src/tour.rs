@@ -88,7 +88,7 @@ pub async fn tour(handler: &Path) -> Result<()> {
     reused.stop().await?;
     eprint!("{}", measure(handler, true).await?);
     eprintln!(
-        "tour: every route answered, 7 servers started and stopped; figures from this build \
+        "tour: every route answered, 8 servers started and stopped; figures from this build \
          (`cargo xtask bench edge` measures the release build)"
     );
     Ok(())
@@ -117,34 +117,35 @@ pub fn plan(quick: bool) -> Plan {
 }
 
 /// The server's settings compared, each in a server of its own.
-const SETUPS: [(&str, &[&str]); 4] = [
+const SETUPS: [(&str, &[&str]); 5] = [
     ("fresh instances", &[]),
     ("reused instance", &["--reuse-instance"]),
     ("fresh, no copy-on-write", &["--no-cow"]),
+    ("fresh, nothing resident", &["--keep-resident", "0"]),
     ("fresh, no pooling", &["--no-pooling"]),
 ];
 
 // ANCHOR: measure
-/// Load `/hello` on each setup; then load it again beside hostile requests.
+/// Load `/hello` on each setup, one server at a time; then load it again
+/// beside hostile requests.
 pub async fn measure(handler: &Path, quick: bool) -> Result<String> {
     let plan = plan(quick);
     let mut out = String::new();
+    let secs = plan.duration.as_secs();
     writeln!(
         out,
-        "GET /hello on {} connections for {} s per setup, one server at a time:",
-        plan.connections,
-        plan.duration.as_secs()
+        "GET /hello on {} connections, {secs} s per setup:",
+        plan.connections
     )?;
+    let head = ["setup", "req/s", "p50", "p99", "instantiation", "5xx"];
     writeln!(
         out,
-        "  {:<24} {:>8} {:>9} {:>9} {:>15}",
-        "setup", "req/s", "p50", "p99", "instantiation"
+        "  {:<24} {:>8} {:>9} {:>9} {:>14} {:>4}",
+        head[0], head[1], head[2], head[3], head[4], head[5]
     )?;
-    let mut rates = Vec::new();
-    let mut alone = Duration::ZERO;
-    let mut instantiation = Duration::ZERO;
+    let mut reports = Vec::new();
     for (name, flags) in SETUPS {
-        eprintln!("measuring: {name} ({} s)", plan.duration.as_secs());
+        eprintln!("measuring: {name} ({secs} s)");
         let server = Server::start(handler, flags).await?;
         let report = load::run(server.addr, &plan).await;
         server.stop().await?;
@@ -152,49 +153,57 @@ pub async fn measure(handler: &Path, quick: bool) -> Result<String> {
             true => "-".to_string(),
             false => show(percentile(&report.instantiations, 0.5)),
         };
+        let (p50, p99) = (show(report.latency(0.5)), show(report.latency(0.99)));
+        let rate = report.per_second();
         writeln!(
             out,
-            "  {name:<24} {:>8.0} {:>9} {:>9} {inst:>15} {:>6}",
-            report.per_second(),
-            show(report.latency(0.5)),
-            show(report.latency(0.99)),
+            "  {name:<24} {rate:>8.0} {p50:>9} {p99:>9} {inst:>14} {:>4}",
             report.errors
         )?;
-        if name == "fresh instances" {
-            alone = report.latency(0.99);
-            instantiation = percentile(&report.instantiations, 0.5);
-        }
-        rates.push(report.per_second());
+        reports.push(report);
     }
-    let ratio = rates[0] / rates[1].max(f64::MIN_POSITIVE);
+    let (fresh, reused) = (&reports[0], &reports[1]);
+    let ratio = fresh.per_second() / reused.per_second().max(f64::MIN_POSITIVE);
     writeln!(
         out,
         "fresh/reused throughput: {ratio:.2} (goal: at least 0.70)"
     )?;
     eprintln!("measuring: /hello beside /spin, /crash and /hog");
+    let (hello, sent, refused) = beside_hostile(handler, &plan).await?;
+    writeln!(
+        out,
+        "beside {sent} hostile request(s), {refused} answered 5xx: /hello p99 {} (alone {}), {:.0} req/s, {} 5xx",
+        show(hello.latency(0.99)),
+        show(fresh.latency(0.99)),
+        hello.per_second(),
+        hello.errors
+    )?;
+    let median = percentile(&fresh.instantiations, 0.5);
+    writeln!(
+        out,
+        "instantiation median (fresh instances): {} ns",
+        median.as_nanos()
+    )?;
+    Ok(out)
+}
+
+/// `/hello` loaded as in `plan` (for 3 s at least) while one more connection
+/// sends `/spin`, `/crash` and `/hog` in turn: the load's report, how many
+/// hostile requests were sent and how many got a 5xx.
+async fn beside_hostile(handler: &Path, plan: &Plan) -> Result<(Report, u32, u32)> {
     let server = Server::start(handler, &[]).await?;
-    let hostile_for = plan.duration.max(Duration::from_secs(3));
+    let duration = plan.duration.max(Duration::from_secs(3));
     let mixed = Plan {
-        duration: hostile_for,
+        duration,
         ..plan.clone()
     };
     let (hello, hostile) = tokio::join!(
         load::run(server.addr, &mixed),
-        hostile(server.addr, hostile_for)
+        hostile(server.addr, duration)
     );
     server.stop().await?;
-    let hostile = hostile?;
-    writeln!(
-        out,
-        "beside {} hostile request(s) ({} answered 5xx): /hello p99 {} (alone {}), {:.0} req/s, {} 5xx",
-        hostile.0,
-        hostile.1,
-        show(hello.latency(0.99)),
-        show(alone),
-        hello.per_second(),
-        hello.errors
-    )?;
-    Ok(out)
+    let (sent, refused) = hostile?;
+    Ok((hello, sent, refused))
 }
 // ANCHOR_END: measure
 
