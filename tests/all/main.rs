@@ -11,6 +11,7 @@ mod chapter_5;
 mod chapter_6;
 mod chapter_7;
 mod chapter_8;
+mod chapter_9;
 mod chapters;
 mod commands;
 mod grading;

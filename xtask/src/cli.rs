@@ -125,7 +125,7 @@ pub enum Cmd {
     },
     /// Chapter 7's benchmark: the same guest in every VM, and natively; a
     /// table, charts for the book, and a JSON report. `bench build` and
-    /// `bench sandbox` measure other things. Figures for notes and pages;
+    /// `bench sandbox` and `bench edge` measure other things. Figures for notes and pages;
     /// nothing here is a test.
     Bench {
         #[command(subcommand)]
@@ -151,6 +151,14 @@ pub enum Bench {
     /// ratios, and how late a spinning guest is stopped after its deadline
     Sandbox {
         /// The book's short measurement (a few seconds) instead of the full one
+        #[arg(long)]
+        quick: bool,
+    },
+    /// Chapter 9: the server under load over loopback (release build): fresh
+    /// instances against a reused one, each allocator setting, and `/hello`
+    /// beside hostile requests
+    Edge {
+        /// The book's short measurement (1 s per setup) instead of the full one (5 s)
         #[arg(long)]
         quick: bool,
     },

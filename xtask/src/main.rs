@@ -117,6 +117,10 @@ fn dispatch(command: Cmd) -> Result<bool> {
             ..
         } => bench::aot::command(root, &guest_toolchain(root)?),
         Cmd::Bench {
+            what: Some(Bench::Edge { quick }),
+            ..
+        } => bench::edge::command(root, &guest_toolchain(root)?, quick),
+        Cmd::Bench {
             what: None,
             json,
             quick,

@@ -110,6 +110,13 @@ pub fn generate(root: &Path, toolchain: &Toolchain) -> Result<()> {
         &generated.join(xtask::bench::sandbox::BOOK_FILE),
         cost.as_bytes(),
     )?;
+    // Chapter 9's load test, the quick measurement (release build).
+    let load = xtask::bench::edge::measure(root, toolchain, true, Messages::Capture)
+        .context("measuring chapter 9's server (cargo xtask bench edge --quick)")?;
+    write_if_changed(
+        &generated.join(xtask::bench::edge::BOOK_FILE),
+        load.as_bytes(),
+    )?;
     // Chapter 7's measurements: a quick run now; the last full run's files
     // when there is one (the page says which it shows).
     crate::vms::book_files(root, toolchain)?;
