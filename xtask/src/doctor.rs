@@ -53,6 +53,11 @@ fn guest_toolchain(root: &Path) -> bool {
         "route 1, rustup:    {}",
         toolchain::describe_rustup(&survey.rustup)
     ));
+    let memo = guests::rustup_memo(root);
+    report::note(&format!(
+        "route 2, download:  {}",
+        describe_download(&survey.rustup, &memo)
+    ));
     report::note(&format!(
         "route 3, build-std: {}",
         toolchain::describe_build_std(&survey.build_std)
@@ -66,7 +71,6 @@ fn guest_toolchain(root: &Path) -> bool {
             "WORKBOOK_GUEST_ROUTE={route} restricts the choice to that route"
         ));
     }
-    let memo = guests::rustup_memo(root);
     if let Ok(text) = std::fs::read_to_string(&memo) {
         report::note(&format!(
             "route 2 is skipped for a day after it failed: {} (delete {} to try again)",
@@ -87,6 +91,25 @@ fn guest_toolchain(root: &Path) -> bool {
         Err(err) => {
             report::fail("in use", &format!("{err}"));
             false
+        }
+    }
+}
+
+/// Route 2 (`rustup target add`): whether it is needed, and whether it would
+/// be tried.
+fn describe_download(rustup: &toolchain::RustupState, memo: &Path) -> String {
+    use toolchain::RustupState;
+    match rustup {
+        RustupState::Absent => "needs rustup".into(),
+        RustupState::Ready(_) => "not needed (route 1 is ready)".into(),
+        RustupState::MissingTarget { .. } if !toolchain::may_install() => {
+            "would add the target, but WORKBOOK_NO_INSTALL=1 forbids it".into()
+        }
+        RustupState::MissingTarget { .. } if memo.exists() => {
+            "failed recently: skipped (below)".into()
+        }
+        RustupState::MissingTarget { .. } => {
+            "the next build runs `rustup target add wasm32-wasip1`".into()
         }
     }
 }

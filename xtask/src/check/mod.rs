@@ -99,7 +99,11 @@ pub fn exercises_of(
         crate::solutions::lay_over(root, &exercises::load(root)?)
             .context("cannot lay the reference answers over the starters")?;
     }
-    report::heading(&format!("grading {} {}", list.len(), tree.noun()));
+    let noun = match list.len() {
+        1 => tree.noun().trim_end_matches('s'),
+        _ => tree.noun(),
+    };
+    report::heading(&format!("grading {} {noun}", list.len()));
     let bar = ProgressBar::new(list.len() as u64);
     bar.set_style(
         ProgressStyle::with_template("  {spinner} [{pos}/{len}] {msg}")

@@ -38,7 +38,12 @@ pub fn check(grading: &Grading, check: &Check) -> Outcome {
         });
     }
     let mut cmd = Command::new(exe);
-    cmd.args(&resolved).current_dir(grading.root);
+    // No backtraces: a panic's message is what the student needs, and the
+    // grade (and its cache) must not depend on the grader's environment.
+    cmd.args(&resolved)
+        .current_dir(grading.root)
+        .env_remove("RUST_BACKTRACE")
+        .env_remove("RUST_LIB_BACKTRACE");
     let limit = grading.limits.host_timeout;
     let out = process::run_captured(cmd, limit).map_err(Failure::from_error)?;
     let run = Run {
@@ -50,9 +55,10 @@ pub fn check(grading: &Grading, check: &Check) -> Outcome {
             detail: format!(
                 "`host {}` was still running after {} s and was stopped. A guest that loops \
                  forever hangs a host that gives it no limit, and so does a host that waits for \
-                 input or loops itself: does your code (host or guest) loop without end?{}",
+                 input or loops itself: does your {} loop without end?{}",
                 run.shown_args,
                 limit.as_secs(),
+                edited(&grading.exercise.edit),
                 run.printed()
             ),
             timed_out: true,
@@ -127,13 +133,34 @@ impl Run {
         Ok(())
     }
 
-    /// What the host printed, for a failure's detail.
+    /// What the host printed, for a failure's detail: each stream that holds
+    /// something.
     fn printed(&self) -> String {
-        format!(
-            "\nstdout:\n{}\nstderr:\n{}",
-            indent(self.out.stdout_text().trim_end()),
-            indent(self.out.stderr_text().trim_end())
-        )
+        let mut shown = String::new();
+        for (name, text) in [
+            ("stdout", self.out.stdout_text()),
+            ("stderr", self.out.stderr_text()),
+        ] {
+            if !text.trim().is_empty() {
+                shown += &format!("\n{name}:\n{}", indent(text.trim_end()));
+            }
+        }
+        if shown.is_empty() {
+            shown = "\nIt printed nothing.".to_string();
+        }
+        shown
+    }
+}
+
+/// Which of the exercise's crates the student edits: `host`, `guest`, or
+/// `code (host or guest)`.
+fn edited(edit: &[String]) -> &'static str {
+    let host = edit.iter().any(|f| f.starts_with("host/"));
+    let guest = edit.iter().any(|f| f.starts_with("guest/"));
+    match (host, guest) {
+        (true, false) => "host",
+        (false, true) => "guest",
+        _ => "code (host or guest)",
     }
 }
 

@@ -14,8 +14,13 @@
 //! gallery of hostile guests; `bin/chapter-6-cost.rs` measures what each defence costs.
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
+
+mod ending;
+pub use ending::{Ending, bytes};
 
 use wasmtime::error::Context;
 use wasmtime::{
@@ -43,6 +48,10 @@ pub const OUTPUT: usize = 1 << 20;
 /// How long past its deadline a guest stuck in a call to the host (a sleep, a
 /// read that blocks) is waited for, before the host gives up on it.
 pub const GRACE: Duration = Duration::from_millis(500);
+/// How long past its deadline a guest still running its own code is waited
+/// for: the deadline stops it, but on a busy machine its thread may not have
+/// run since. Past this the host gives up on it too.
+pub const LATE: Duration = Duration::from_secs(30);
 // ANCHOR_END: defaults
 
 // ANCHOR: limits
@@ -97,102 +106,6 @@ pub struct Grants {
     pub dir: Option<PathBuf>,
     /// The arguments after the module's name (the guest's `args[1..]`).
     pub args: Vec<String>,
-}
-
-// ANCHOR: ending
-/// How a guest's run ended.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Ending {
-    /// `main` returned, or the guest called `proc_exit(0)`.
-    Finished,
-    /// The guest called `proc_exit(code)` with a code other than 0.
-    Exited(i32),
-    /// The guest crashed: a trap of its own (a Rust panic ends in one).
-    Trapped(String),
-    /// Stopped at its deadline.
-    OutOfTime(Duration),
-    /// Stopped when its fuel ran out.
-    OutOfFuel(u64),
-    /// It asked for more memory than allowed (`asked`, in bytes) and crashed
-    /// or was refused.
-    OutOfMemory { limit: usize, asked: usize },
-    /// Its WebAssembly stack overflowed.
-    StackOverflow(usize),
-    /// It wrote more than allowed and crashed on the failed write.
-    OutputCut(usize),
-    /// Still in a call to the host (a sleep, a blocking read) past its
-    /// deadline: the deadline cannot interrupt the host's own code.
-    Stuck(Duration),
-}
-// ANCHOR_END: ending
-
-// ANCHOR: exit_codes
-impl Ending {
-    /// The host's exit code for this ending. A guest's own `proc_exit(n)` is
-    /// passed on; a limit has a small code of its own (1 is the host's own
-    /// errors: a file that is not a module, a missing `_start`).
-    pub fn exit_code(&self) -> u8 {
-        match self {
-            Ending::Finished => 0,
-            // WASI lets a guest exit with 0 to 125 (Wasmtime traps on any
-            // other code), so the guest's code fits a process's.
-            Ending::Exited(code) => u8::try_from(*code).unwrap_or(1),
-            Ending::Trapped(_) => 2,
-            Ending::OutOfTime(_) | Ending::Stuck(_) => 3,
-            Ending::OutOfFuel(_) => 4,
-            Ending::OutOfMemory { .. } => 5,
-            Ending::StackOverflow(_) => 6,
-            Ending::OutputCut(_) => 7,
-        }
-    }
-}
-// ANCHOR_END: exit_codes
-
-impl std::fmt::Display for Ending {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Ending::Finished => write!(f, "finished"),
-            Ending::Exited(code) => write!(f, "exited with code {code}"),
-            Ending::Trapped(why) => write!(f, "crashed: {why}"),
-            Ending::OutOfTime(after) => write!(f, "ran out of time after {}", shown(*after)),
-            Ending::OutOfFuel(fuel) => write!(f, "ran out of fuel after {fuel} units"),
-            Ending::OutOfMemory { limit, .. } => {
-                write!(f, "memory limit of {} reached", bytes(*limit))
-            }
-            Ending::StackOverflow(stack) => {
-                write!(f, "stack overflow (the stack is {})", bytes(*stack))
-            }
-            Ending::OutputCut(limit) => write!(
-                f,
-                "output limit of {} reached: the rest was dropped",
-                bytes(*limit)
-            ),
-            Ending::Stuck(after) => write!(
-                f,
-                "ran out of time after {}, stuck in a call to the host",
-                shown(*after)
-            ),
-        }
-    }
-}
-
-/// `1 s`, `250 ms`.
-fn shown(d: Duration) -> String {
-    if d.subsec_millis() == 0 {
-        format!("{} s", d.as_secs())
-    } else {
-        format!("{} ms", d.as_millis())
-    }
-}
-
-/// `64 MiB`, `512 KiB`, `100 bytes`.
-pub fn bytes(n: usize) -> String {
-    match n {
-        n if n >= 1 << 30 && n % (1 << 30) == 0 => format!("{} GiB", n >> 30),
-        n if n >= 1 << 20 && n % (1 << 20) == 0 => format!("{} MiB", n >> 20),
-        n if n >= 1 << 10 && n % (1 << 10) == 0 => format!("{} KiB", n >> 10),
-        n => format!("{n} bytes"),
-    }
 }
 
 /// A finished run: how it ended, what the guest wrote, and how long it took
@@ -369,6 +282,14 @@ impl Sandbox {
             // The deadline, in ticks of the ticker thread from now.
             store.set_epoch_deadline(ticks(deadline, self.limits.tick));
         }
+        // Wasmtime calls this hook each time the run crosses between the
+        // guest's code and the host's: so the host knows which one runs now.
+        let in_host = Arc::new(AtomicBool::new(false));
+        let flag = in_host.clone();
+        store.call_hook(move |_, crossing| {
+            flag.store(crossing.entering_host(), Ordering::Relaxed);
+            Ok(())
+        });
 
         // The guest runs on a thread of its own: if it is stuck in a call to
         // the host, which no deadline interrupts, the host stops waiting.
@@ -381,7 +302,7 @@ impl Sandbox {
             let _ = done.send((outcome, refused));
         });
         let waited = match self.limits.deadline {
-            Some(deadline) => result.recv_timeout(deadline + GRACE).ok(),
+            Some(deadline) => wait(&result, deadline + GRACE, &in_host),
             None => result.recv().ok(),
         };
         let elapsed = started.elapsed();
@@ -453,7 +374,26 @@ fn started(err: &wasmtime::Error) -> bool {
     err.downcast_ref::<Trap>().is_some() || !err.chain().any(|e| e.to_string() == NOT_STARTED)
 }
 
+// ANCHOR: wait
+/// Wait for the guest's thread until `limit`. Past it, a guest inside a host
+/// function is stuck there (no deadline interrupts the host's code), but one
+/// running its own code is only late: its deadline is sure to stop it, so it
+/// is waited for, up to [`LATE`].
+fn wait<T>(result: &mpsc::Receiver<T>, limit: Duration, in_host: &AtomicBool) -> Option<T> {
+    let late = Instant::now() + LATE;
+    let mut waited = result.recv_timeout(limit);
+    while matches!(waited, Err(RecvTimeoutError::Timeout))
+        && !in_host.load(Ordering::Relaxed)
+        && Instant::now() < late
+    {
+        waited = result.recv_timeout(TICK);
+    }
+    waited.ok()
+}
+// ANCHOR_END: wait
+
 // ANCHOR: ticks
+
 /// `deadline` in ticks of the ticker. The ticker runs on its own, so the
 /// first tick comes anywhere within one tick from now: one tick more than
 /// the deadline holds means the guest gets at least its deadline, and is
