@@ -5,8 +5,11 @@
 //! run from the root and must succeed. The commands of generated includes are
 //! tested where they are generated (chapter 3's `wasm-opt`).
 
+use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::Command;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
 
 use workbook_tests::{root, run_command};
 
@@ -77,16 +80,75 @@ fn every_command_in_the_book_does_what_the_page_says() {
         shown.len()
     );
     let mut problems = Vec::new();
+    let mut servers = Servers::default();
     for Shown { page, command } in &shown {
-        if let Err(problem) = check(command) {
+        if let Err(problem) = check_with(command, &mut servers) {
             problems.push(format!("{}: `{command}`: {problem}", page.display()));
         }
     }
+    problems.extend(servers.stop());
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The servers that the pages' `serve` commands started, left running for
+/// the commands after them (a `load` that talks to one, as a reader's second
+/// terminal would), and stopped at the end.
+#[derive(Default)]
+struct Servers(Vec<(String, Child)>);
+
+impl Servers {
+    /// Start a host's `serve` command; it must print the address it listens
+    /// on within 30 s.
+    fn start(&mut self, mut cmd: Command, shown: &str) -> Result<(), String> {
+        cmd.stdout(Stdio::piped()).stderr(Stdio::null());
+        let mut child = cmd.spawn().map_err(|e| format!("cannot start it: {e}"))?;
+        let stdout = child.stdout.take().expect("piped stdout");
+        let (said, heard) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut line = String::new();
+            let _ = BufReader::new(stdout).read_line(&mut line);
+            let _ = said.send(line);
+        });
+        let line = heard
+            .recv_timeout(Duration::from_secs(30))
+            .unwrap_or_default();
+        self.0.push((shown.to_string(), child));
+        match line.starts_with("listening on http://127.0.0.1:") {
+            true => Ok(()),
+            false => Err(format!("it did not say where it listens: {line:?}")),
+        }
+    }
+
+    /// SIGTERM each, as `kill` (or Ctrl-C) would; each must leave within
+    /// 30 s. Returns what went wrong.
+    fn stop(self) -> Vec<String> {
+        let mut problems = Vec::new();
+        for (shown, mut child) in self.0 {
+            let _ = Command::new("kill")
+                .args(["-TERM", &child.id().to_string()])
+                .status();
+            let deadline = std::time::Instant::now() + Duration::from_secs(30);
+            while child.try_wait().ok().flatten().is_none() {
+                if std::time::Instant::now() > deadline {
+                    problems.push(format!("`{shown}` did not stop on SIGTERM within 30 s"));
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+        problems
+    }
 }
 
 /// Whether one command does what it says; why not.
 fn check(command: &str) -> Result<(), String> {
+    check_with(command, &mut Servers::default())
+}
+
+/// [`check`], with the servers that commands before it started.
+fn check_with(command: &str, servers: &mut Servers) -> Result<(), String> {
     let words: Vec<&str> = command.split_whitespace().collect();
     if PROSE_ONLY
         .iter()
@@ -96,7 +158,7 @@ fn check(command: &str) -> Result<(), String> {
     }
     match words.as_slice() {
         ["cargo", "xtask", rest @ ..] => check_xtask(rest),
-        ["cargo", "run", "-p", package, rest @ ..] => check_run(package, rest),
+        ["cargo", "run", "-p", package, rest @ ..] => check_run(package, rest, servers, command),
         ["cargo", "build", rest @ ..] => check_build(rest),
         _ => Err("not a command this test knows how to check: add it, or to PROSE_ONLY".into()),
     }
@@ -130,7 +192,13 @@ fn check_xtask(args: &[&str]) -> Result<(), String> {
 /// The package is a host of the workspace; run with the arguments after `--`
 /// from the root, it ends with an exit code other than a panic's (101; a host
 /// may document codes of its own, as chapter 6's does) and says something.
-fn check_run(package: &str, rest: &[&str]) -> Result<(), String> {
+/// A `serve` command starts a server that the next commands may use.
+fn check_run(
+    package: &str,
+    rest: &[&str],
+    servers: &mut Servers,
+    shown: &str,
+) -> Result<(), String> {
     let chapter = xtask::chapters::all(&root())
         .unwrap()
         .into_iter()
@@ -142,6 +210,11 @@ fn check_run(package: &str, rest: &[&str]) -> Result<(), String> {
         _ => return Err("arguments for the host go after `--`".into()),
     };
     let ready = workbook_tests::host(&format!("chapter-{}", chapter.number), package);
+    if args.first().is_some_and(|a| *a == "serve") {
+        let mut cmd = Command::new(&ready.exe);
+        cmd.args(&args).current_dir(root());
+        return servers.start(cmd, shown);
+    }
     let out = workbook_tests::run_host_with(&ready, &args);
     match out.status.and_then(|s| s.code()) {
         Some(code) if code != 101 && !(out.stdout.is_empty() && out.stderr.is_empty()) => Ok(()),
@@ -197,5 +270,8 @@ fn a_command_that_builds_the_whole_workspace_is_caught() {
     );
     assert!(check("cargo xtask no-such-command").is_err());
     assert!(check("cargo run -p no-such-host").is_err());
+    // A `serve` that never says where it listens (chapter 1's host takes
+    // `serve` for a file name) is caught too.
+    assert!(check("cargo run -p chapter-1-host -- serve").is_err());
     assert!(check("make everything").is_err());
 }
