@@ -1,6 +1,7 @@
 //! `xtask-fuzz`: run by `cargo xtask fuzz`, which says what it does
 //! (`cargo xtask fuzz --help`).
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -53,9 +54,22 @@ fn run(count: u64, seed: u64, optimized: bool) -> anyhow::Result<bool> {
             "fuzz: building the runners with optimised dependencies (the `fuzz` profile; the first time takes minutes)"
         );
     }
+    // Without a terminal (a CI log, a file) the bar is hidden: say how far it
+    // got at every tenth instead.
+    let plain = !std::io::stderr().is_terminal();
+    let tenths_said = std::cell::Cell::new(0);
     let summary = xtask_fuzz::run(&root, &toolchain, &options, &|done, summary| {
         bar.set_position(done);
         bar.set_message(format!("{} finding(s)", summary.findings.len()));
+        let tenths = done * 10 / count.max(1);
+        if plain && tenths > tenths_said.get() {
+            tenths_said.set(tenths);
+            eprintln!(
+                "fuzz: {done}/{count} modules, {} finding(s), {} s",
+                summary.findings.len(),
+                bar.elapsed().as_secs()
+            );
+        }
     })?;
     bar.finish_and_clear();
     report(&root, &summary);
