@@ -5,12 +5,13 @@
 //! tour (the host without a subcommand) is the snapshot.
 
 use std::ffi::OsStr;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
-use std::process::{Child, Command, ExitStatus, Stdio};
-use std::time::{Duration, Instant};
+use std::process::{Command, ExitStatus};
+use std::time::Duration;
 
+use workbook_tests::server::Server;
 use workbook_tests::{
     assert_fails_clearly, assert_output_snapshot, guest_wasm, host, imports_and_exports,
     missing_wasm, run_host, run_host_with, wasm_from_wat, write_temp,
@@ -20,72 +21,23 @@ const CHAPTER: &str = "chapter-9";
 const HOST: &str = "chapter-9-host";
 const GUEST: &str = "chapter-9-guest";
 
-/// A `chapter-9-host serve` process; killed if a test fails before it stops it.
-struct Server {
-    child: Child,
-    addr: SocketAddr,
+/// Start `chapter-9-host serve` on the built guest, with `flags`, on a free
+/// port.
+fn start(flags: &[&str]) -> Server {
+    let ready = host(CHAPTER, HOST);
+    let wasm = guest_wasm(CHAPTER, GUEST);
+    let mut cmd = Command::new(&ready.exe);
+    cmd.args(["serve", "--port", "0", "--handler"])
+        .arg(&wasm)
+        .args(flags);
+    Server::start(cmd).unwrap_or_else(|e| panic!("the server starts: {e}"))
 }
 
-impl Server {
-    fn start(flags: &[&str]) -> Server {
-        let ready = host(CHAPTER, HOST);
-        let wasm = guest_wasm(CHAPTER, GUEST);
-        let mut child = Command::new(&ready.exe)
-            .args(["serve", "--port", "0", "--handler"])
-            .arg(&wasm)
-            .args(flags)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("the server starts");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("stdout"))
-            .read_line(&mut line)
-            .expect("the server prints its address");
-        let addr = line
-            .trim()
-            .strip_prefix("listening on http://")
-            .and_then(|a| a.parse().ok())
-            .unwrap_or_else(|| panic!("not an address: {line:?}"));
-        Server { child, addr }
-    }
-
-    /// SIGTERM, as `kill` sends; then its exit status and stderr.
-    fn stop(mut self) -> (ExitStatus, String) {
-        let pid = self.child.id().to_string();
-        let sent = Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()
-            .expect("kill");
-        assert!(sent.success());
-        let status = wait(&mut self.child, Duration::from_secs(30));
-        let mut stderr = String::new();
-        if let Some(mut err) = self.child.stderr.take() {
-            err.read_to_string(&mut stderr).expect("stderr");
-        }
-        (status, stderr)
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn wait(child: &mut Child, limit: Duration) -> ExitStatus {
-    let started = Instant::now();
-    loop {
-        if let Some(status) = child.try_wait().expect("try_wait") {
-            return status;
-        }
-        assert!(
-            started.elapsed() < limit,
-            "the server did not stop within {limit:?}"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+/// Stop it with SIGTERM: its exit status and stderr.
+fn stop(server: Server) -> (ExitStatus, String) {
+    server
+        .stop()
+        .unwrap_or_else(|e| panic!("the server stops: {e}"))
 }
 
 /// One HTTP/1.1 request on a connection of its own: the status and the body.
@@ -150,7 +102,7 @@ fn the_guest_exports_alloc_and_handle_and_imports_only_wasi() {
 
 #[test]
 fn every_route_answers_and_a_fresh_instance_serves_each_request() {
-    let server = Server::start(&[]);
+    let server = start(&[]);
     let (status, first) = get(server.addr, "/hello");
     assert_eq!(status, 200, "{first}");
     let (_, second) = get(server.addr, "/hello");
@@ -160,7 +112,7 @@ fn every_route_answers_and_a_fresh_instance_serves_each_request() {
     for _ in 0..5 {
         assert_eq!(get(server.addr, "/count"), (200, "count = 1\n".to_string()));
     }
-    let (status, stderr) = server.stop();
+    let (status, stderr) = stop(server);
     assert!(status.success(), "{status}: {stderr}");
     assert!(
         stderr.contains("stopped after 8 request(s), 8 instance(s) made"),
@@ -170,7 +122,7 @@ fn every_route_answers_and_a_fresh_instance_serves_each_request() {
 
 #[test]
 fn a_reused_instance_keeps_its_state_between_requests() {
-    let server = Server::start(&["--reuse-instance"]);
+    let server = start(&["--reuse-instance"]);
     for n in 1..=5 {
         assert_eq!(get(server.addr, "/count"), (200, format!("count = {n}\n")));
     }
@@ -183,7 +135,7 @@ fn a_reused_instance_keeps_its_state_between_requests() {
 
 #[test]
 fn hostile_routes_get_a_5xx_while_hello_keeps_answering() {
-    let server = Server::start(&[]);
+    let server = start(&[]);
     let addr = server.addr;
     let spin = std::thread::spawn(move || get(addr, "/spin"));
     std::thread::sleep(Duration::from_millis(300));
@@ -205,13 +157,13 @@ fn hostile_routes_get_a_5xx_while_hello_keeps_answering() {
     assert_eq!(status, 504, "{body}");
     assert!(body.contains("deadline"), "{body}");
     assert_eq!(get(addr, "/hello").0, 200);
-    let (status, stderr) = server.stop();
+    let (status, stderr) = stop(server);
     assert!(status.success(), "{status}: {stderr}");
 }
 
 #[test]
 fn a_body_over_the_limit_is_refused_and_the_server_goes_on() {
-    let server = Server::start(&[]);
+    let server = start(&[]);
     let (status, _) = request(server.addr, "POST", "/hello", &"x".repeat(100 << 10));
     assert_eq!(status, 413);
     let (status, body) = request(server.addr, "POST", "/nowhere", "four");
@@ -225,12 +177,12 @@ fn a_body_over_the_limit_is_refused_and_the_server_goes_on() {
 
 #[test]
 fn sigterm_waits_for_the_request_under_way_then_leaves_nothing_behind() {
-    let server = Server::start(&[]);
+    let server = start(&[]);
     let addr = server.addr;
     let spin = std::thread::spawn(move || get(addr, "/spin"));
     std::thread::sleep(Duration::from_millis(300));
     let pid = server.child.id();
-    let (status, stderr) = server.stop();
+    let (status, stderr) = stop(server);
     assert!(status.success(), "{status}: {stderr}");
     assert_eq!(spin.join().expect("the /spin request").0, 504);
     assert!(
@@ -286,7 +238,7 @@ fn the_load_generator_loads_only_this_machine_and_counts_its_answers() {
         &[OsStr::new("load"), OsStr::new("10.1.2.3:80")],
         &["only loads servers on this machine"],
     );
-    let server = Server::start(&[]);
+    let server = start(&[]);
     let addr = server.addr.to_string();
     let args: Vec<&OsStr> = ["load", &addr, "--requests", "200", "--connections", "4"]
         .into_iter()

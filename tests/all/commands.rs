@@ -5,12 +5,10 @@
 //! run from the root and must succeed. The commands of generated includes are
 //! tested where they are generated (chapter 3's `wasm-opt`).
 
-use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
+use std::process::Command;
 
+use workbook_tests::server::Server;
 use workbook_tests::{root, run_command};
 
 /// `cargo xtask` subcommands cheap and harmless enough to run as written.
@@ -94,51 +92,20 @@ fn every_command_in_the_book_does_what_the_page_says() {
 /// the commands after them (a `load` that talks to one, as a reader's second
 /// terminal would), and stopped at the end.
 #[derive(Default)]
-struct Servers(Vec<(String, Child)>);
+struct Servers(Vec<(String, Server)>);
 
 impl Servers {
-    /// Start a host's `serve` command; it must print the address it listens
-    /// on within 30 s.
-    fn start(&mut self, mut cmd: Command, shown: &str) -> Result<(), String> {
-        cmd.stdout(Stdio::piped()).stderr(Stdio::null());
-        let mut child = cmd.spawn().map_err(|e| format!("cannot start it: {e}"))?;
-        let stdout = child.stdout.take().expect("piped stdout");
-        let (said, heard) = mpsc::channel();
-        std::thread::spawn(move || {
-            let mut line = String::new();
-            let _ = BufReader::new(stdout).read_line(&mut line);
-            let _ = said.send(line);
-        });
-        let line = heard
-            .recv_timeout(Duration::from_secs(30))
-            .unwrap_or_default();
-        self.0.push((shown.to_string(), child));
-        match line.starts_with("listening on http://127.0.0.1:") {
-            true => Ok(()),
-            false => Err(format!("it did not say where it listens: {line:?}")),
-        }
+    fn start(&mut self, cmd: Command, shown: &str) -> Result<(), String> {
+        self.0.push((shown.to_string(), Server::start(cmd)?));
+        Ok(())
     }
 
-    /// SIGTERM each, as `kill` (or Ctrl-C) would; each must leave within
-    /// 30 s. Returns what went wrong.
+    /// SIGTERM each; each must leave. Returns what went wrong.
     fn stop(self) -> Vec<String> {
-        let mut problems = Vec::new();
-        for (shown, mut child) in self.0 {
-            let _ = Command::new("kill")
-                .args(["-TERM", &child.id().to_string()])
-                .status();
-            let deadline = std::time::Instant::now() + Duration::from_secs(30);
-            while child.try_wait().ok().flatten().is_none() {
-                if std::time::Instant::now() > deadline {
-                    problems.push(format!("`{shown}` did not stop on SIGTERM within 30 s"));
-                    let _ = child.kill();
-                    let _ = child.wait();
-                    break;
-                }
-                std::thread::sleep(Duration::from_millis(20));
-            }
-        }
-        problems
+        self.0
+            .into_iter()
+            .filter_map(|(shown, server)| server.stop().err().map(|e| format!("`{shown}`: {e}")))
+            .collect()
     }
 }
 

@@ -10,6 +10,8 @@ use std::process::Command;
 use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
+pub mod server;
+
 pub use xtask::process::Captured;
 use xtask::run::ReadyHost;
 use xtask::{chapters, guests, run, toolchain};
