@@ -3,6 +3,7 @@
 //! passes, and every starter builds and, untouched, fails its grading.
 
 use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
@@ -14,11 +15,13 @@ use crate::{cargo, chapters, report, run, starters};
 
 /// Run everything; returns whether it all passed.
 pub fn run_all(root: &Path, toolchain: &Toolchain) -> Result<bool> {
+    let mut clock = Clock::start();
     let all = chapters::all(root)?;
     for chapter in &all {
         run::ensure_system_packages(chapter)?;
     }
     run::build_all_guests(root, toolchain, &all)?;
+    clock.lap("system packages and guests");
     let mut failures: Vec<String> = Vec::new();
 
     // The hosts' own tests, one host at a time: each is then built with its
@@ -42,6 +45,7 @@ pub fn run_all(root: &Path, toolchain: &Toolchain) -> Result<bool> {
                 failures.push(format!("cargo test {} of {host}", targets.join(" ")));
             }
         }
+        clock.lap(&format!("cargo test -p {host}"));
     }
     report::heading("cargo test: the workbook's tests");
     let excluded = [
@@ -51,12 +55,14 @@ pub fn run_all(root: &Path, toolchain: &Toolchain) -> Result<bool> {
     if !cargo_test_workspace(&excluded)? {
         failures.push("cargo test of the workbook".into());
     }
+    clock.lap("cargo test: the workbook's tests");
 
     for chapter in &all {
         if check::example(root, toolchain, chapter, Reuse::Never)? > 0 {
             failures.push(format!("{chapter}'s example"));
         }
     }
+    clock.lap("the chapters' examples");
 
     let manifest = exercises::load(root)?;
     let list: Vec<&Exercise> = manifest.exercises.iter().collect();
@@ -66,19 +72,70 @@ pub fn run_all(root: &Path, toolchain: &Toolchain) -> Result<bool> {
             failures.push(format!("the solution of `{}`", graded.id));
         }
     }
+    clock.lap("every solution");
     report::heading("every starter must build, and fail its grading while untouched");
     let starters = check::exercises_of(root, toolchain, &list, &Tree::Exercises, Reuse::Never)?;
     failures.extend(judge_starters(root, &list, &starters)?);
+    clock.lap("every starter");
 
+    clock.report();
+    let took = clock.total();
     if failures.is_empty() {
-        report::heading("cargo xtask test: everything passed");
+        report::heading(&format!("cargo xtask test: everything passed in {took}"));
         return Ok(true);
     }
-    report::heading(&format!("cargo xtask test: {} failure(s)", failures.len()));
+    report::heading(&format!(
+        "cargo xtask test: {} failure(s), in {took}",
+        failures.len()
+    ));
     for failure in &failures {
         report::note(&format!("✗ {failure}"));
     }
     Ok(false)
+}
+
+/// Where the time of a run went: one lap per step, shown slowest first at the
+/// end (a fresh clone's run is mostly builds, and this says which).
+struct Clock {
+    started: Instant,
+    last: Instant,
+    laps: Vec<(String, Duration)>,
+}
+
+impl Clock {
+    fn start() -> Self {
+        let now = Instant::now();
+        Clock {
+            started: now,
+            last: now,
+            laps: Vec::new(),
+        }
+    }
+
+    /// End the step that began at the last lap, under `name`.
+    fn lap(&mut self, name: &str) {
+        let now = Instant::now();
+        self.laps.push((name.to_string(), now - self.last));
+        self.last = now;
+    }
+
+    fn total(&self) -> String {
+        format!("{:.0} s", self.started.elapsed().as_secs_f64())
+    }
+
+    /// The steps that took a second or more, slowest first.
+    fn report(&self) {
+        let mut laps: Vec<&(String, Duration)> = self
+            .laps
+            .iter()
+            .filter(|(_, took)| took.as_secs() >= 1)
+            .collect();
+        laps.sort_by_key(|lap| std::cmp::Reverse(lap.1));
+        report::heading("where the time went");
+        for (name, took) in laps {
+            report::note(&format!("{:>6.0} s  {name}", took.as_secs_f64()));
+        }
+    }
 }
 
 /// The `cargo test` target options that cover a crate's tests, one set per
