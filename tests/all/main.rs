@@ -12,6 +12,7 @@ mod chapter_6;
 mod chapter_7;
 mod chapter_8;
 mod chapter_9;
+mod chapter_10;
 mod chapters;
 mod commands;
 mod grading;

@@ -19,7 +19,7 @@ use crate::script;
 use crate::world::World;
 
 /// How long the demo waits for the watcher to answer a save.
-const ANSWER_WITHIN: Duration = Duration::from_secs(60);
+const ANSWER_WITHIN: Duration = Duration::from_secs(30);
 
 /// The demo's steps: after how many frames, which file is saved over the
 /// script, and what it shows.

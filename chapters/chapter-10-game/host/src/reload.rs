@@ -32,10 +32,16 @@ pub struct Watcher {
     results: Receiver<Reload>,
 }
 
-/// What the file looked like: its modification time and size.
-fn stamp(path: &Path) -> Option<(SystemTime, u64)> {
+/// What the file looked like: its modification time, size and (on Unix) its
+/// inode, which a save by renaming a new file over the old one changes even
+/// when the time and size look the same.
+fn stamp(path: &Path) -> Option<(SystemTime, u64, u64)> {
     let meta = std::fs::metadata(path).ok()?;
-    Some((meta.modified().ok()?, meta.len()))
+    #[cfg(unix)]
+    let inode = std::os::unix::fs::MetadataExt::ino(&meta);
+    #[cfg(not(unix))]
+    let inode = 0;
+    Some((meta.modified().ok()?, meta.len(), inode))
 }
 
 // ANCHOR: watch
@@ -43,9 +49,11 @@ fn stamp(path: &Path) -> Option<(SystemTime, u64)> {
 /// running. The thread ends when the game drops its `Watcher`.
 pub fn watch(path: PathBuf, current: Vec<u8>, engine: Engine, api: Linker<Turn>) -> Watcher {
     let (sender, results) = channel();
+    // The file as it is now, read before the thread starts: a save made
+    // while the thread is still starting is then a change it sees.
+    let mut seen = stamp(&path);
     thread::spawn(move || {
         let mut last_bytes = current;
-        let mut seen = stamp(&path);
         let mut settling = false;
         loop {
             thread::sleep(POLL);
