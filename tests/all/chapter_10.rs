@@ -50,8 +50,16 @@ fn the_demo_reloads_refuses_cuts_off_a_spinner_and_is_the_snapshot() {
     let out = run_host(&ready);
     assert_output_snapshot(&ready, &out);
     let stdout = out.stdout_text();
-    assert_eq!(stdout.matches("reloaded script.wasm").count(), 3, "{stdout}");
-    assert_eq!(stdout.matches("kept the previous script").count(), 2, "{stdout}");
+    assert_eq!(
+        stdout.matches("reloaded script.wasm").count(),
+        3,
+        "{stdout}"
+    );
+    assert_eq!(
+        stdout.matches("kept the previous script").count(),
+        2,
+        "{stdout}"
+    );
     assert!(stdout.contains("ran out of fuel"), "{stdout}");
 }
 
@@ -65,7 +73,10 @@ fn the_scripts_import_only_the_games_api_and_export_think() {
                 "{guest} imports {module}::{name}"
             );
         }
-        assert!(exports.contains(&"think".to_string()), "{guest}: {exports:?}");
+        assert!(
+            exports.contains(&"think".to_string()),
+            "{guest}: {exports:?}"
+        );
     }
     let (imports, _) = imports_and_exports(&guest_wasm(CHAPTER, WRONG_IMPORTS));
     assert!(imports.contains(&("host".to_string(), "teleport".to_string())));
@@ -80,7 +91,11 @@ fn a_game_is_the_same_on_every_run_and_the_chaser_catches_the_player() {
     let second = headless(&["--frames", "60"], &chaser);
     assert!(first.success(), "{}", first.stderr_text());
     assert_eq!(first.stdout_text(), second.stdout_text());
-    assert!(first.stdout_text().contains("catches the player"), "{}", first.stdout_text());
+    assert!(
+        first.stdout_text().contains("catches the player"),
+        "{}",
+        first.stdout_text()
+    );
     let other_seed = headless(&["--frames", "60", "--seed", "7"], &chaser);
     assert_ne!(first.stdout_text(), other_seed.stdout_text());
 }
@@ -101,7 +116,9 @@ fn a_turn_that_breaks_a_rule_is_skipped_with_the_rule() {
     assert!(out.success(), "{}", out.stderr_text());
     let stdout = out.stdout_text();
     assert_eq!(
-        stdout.matches("skips its turn: host::step: a step is at most one cell each way, not (5, 0)").count(),
+        stdout
+            .matches("skips its turn: host::step: a step is at most one cell each way, not (5, 0)")
+            .count(),
         2,
         "{stdout}"
     );
@@ -128,7 +145,14 @@ fn the_trace_holds_every_entity_every_frame() {
 fn start_game(script: &Path) -> (Child, Receiver<String>) {
     let ready = host(CHAPTER, HOST);
     let mut child = Command::new(&ready.exe)
-        .args(["--headless", "--fps", "50", "--frames", "100000", "--script"])
+        .args([
+            "--headless",
+            "--fps",
+            "50",
+            "--frames",
+            "100000",
+            "--script",
+        ])
         .arg(script)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -211,7 +235,10 @@ fn a_running_game_refuses_broken_scripts_and_keeps_the_previous_one() {
     copy_over(&script, &guest_wasm(CHAPTER, WRONG_IMPORTS));
     wait_for(&lines, kept, &["host::teleport"]);
 
-    copy_over(&script, &wasm_from_wat("chapter-10-traps-in-init", TRAPS_IN_INIT));
+    copy_over(
+        &script,
+        &wasm_from_wat("chapter-10-traps-in-init", TRAPS_IN_INIT),
+    );
     wait_for(&lines, kept, &["traps in its `init`"]);
 
     copy_over(&script, &wasm_from_wat("chapter-10-no-think", "(module)"));
@@ -220,7 +247,10 @@ fn a_running_game_refuses_broken_scripts_and_keeps_the_previous_one() {
     // Still the chaser, still playing: a good version is taken again.
     copy_over(&script, &guest_wasm(CHAPTER, WANDERER));
     let seen = wait_for(&lines, "reloaded script.wasm", &[]);
-    assert!(!seen.iter().any(|l| l.contains("skips its turn")), "{seen:#?}");
+    assert!(
+        !seen.iter().any(|l| l.contains("skips its turn")),
+        "{seen:#?}"
+    );
     let _ = game.kill();
     let _ = game.wait();
 }
@@ -235,13 +265,28 @@ fn bad_arguments_and_bad_first_scripts_are_clear_errors() {
     let wrong = guest_wasm(CHAPTER, WRONG_IMPORTS);
     let missing = root().join("target/test-files/chapter-10-missing.wasm");
     let cases: [(Vec<&OsStr>, &[&str]); 7] = [
-        (vec!["--frames".as_ref(), "many".as_ref()], &["--frames many", "not a number"]),
+        (
+            vec!["--frames".as_ref(), "many".as_ref()],
+            &["--frames many", "not a number"],
+        ),
         (vec!["--fps".as_ref(), "0".as_ref()], &["--fps"]),
-        (vec!["--bounce".as_ref()], &["unknown argument `--bounce`", "usage"]),
+        (
+            vec!["--bounce".as_ref()],
+            &["unknown argument `--bounce`", "usage"],
+        ),
         (vec!["--script".as_ref()], &["--script` needs a file"]),
-        (vec!["--script".as_ref(), missing.as_os_str()], &["chapter-10-missing.wasm", "cannot read it"]),
-        (vec!["--script".as_ref(), garbage.as_os_str()], &["chapter-10-garbage.wasm", "not a wasm module"]),
-        (vec!["--script".as_ref(), wrong.as_os_str()], &["wrong_imports.wasm", "host::teleport"]),
+        (
+            vec!["--script".as_ref(), missing.as_os_str()],
+            &["chapter-10-missing.wasm", "cannot read it"],
+        ),
+        (
+            vec!["--script".as_ref(), garbage.as_os_str()],
+            &["chapter-10-garbage.wasm", "not a wasm module"],
+        ),
+        (
+            vec!["--script".as_ref(), wrong.as_os_str()],
+            &["wrong_imports.wasm", "host::teleport"],
+        ),
     ];
     for (args, expected) in cases {
         let mut all: Vec<&OsStr> = vec!["--headless".as_ref()];

@@ -4,6 +4,7 @@
 
 mod book;
 mod chapter_1;
+mod chapter_10;
 mod chapter_2;
 mod chapter_3;
 mod chapter_4;
@@ -12,7 +13,6 @@ mod chapter_6;
 mod chapter_7;
 mod chapter_8;
 mod chapter_9;
-mod chapter_10;
 mod chapters;
 mod commands;
 mod grading;

@@ -21,7 +21,10 @@ const FRAMES: &str = "60";
 /// The two scripts the picture compares, with their captions.
 const SCRIPTS: [(&str, &str); 2] = [
     ("chapter_10_guest.wasm", "the chaser (chapter-10-guest)"),
-    ("chapter_10_guest_wanderer.wasm", "the wanderer (chapter-10-guest-wanderer)"),
+    (
+        "chapter_10_guest_wanderer.wasm",
+        "the wanderer (chapter-10-guest-wanderer)",
+    ),
 ];
 const PLAYER: RGBColor = RGBColor(0x22, 0x22, 0x22);
 const ENEMIES: [RGBColor; 3] = [
@@ -50,7 +53,9 @@ pub fn book_files(root: &Path, toolchain: &Toolchain, generated: &Path) -> Resul
 /// frame order.
 fn trace(root: &Path, host: &Path, guest: &str) -> Result<Vec<Vec<(i32, i32)>>> {
     let script = root.join("target/wasm/wasm32-wasip1/debug").join(guest);
-    let file = root.join("target/chapter-10").join(format!("{guest}.trace.csv"));
+    let file = root
+        .join("target/chapter-10")
+        .join(format!("{guest}.trace.csv"));
     std::fs::create_dir_all(file.parent().unwrap_or(root))?;
     let mut cmd = Command::new(host);
     cmd.args(["--headless", "--frames", FRAMES, "--script"])
@@ -100,20 +105,31 @@ type Panel<'a> = (Vec<Vec<(i32, i32)>>, &'a str);
 fn svg(panels: &[Panel]) -> Result<String> {
     let mut svg = String::new();
     let drawn = (|| -> Result<(), DrawingAreaErrorKind<std::io::Error>> {
-        let area = SVGBackend::with_string(&mut svg, (760, 320 * panels.len() as u32))
-            .into_drawing_area();
+        let area =
+            SVGBackend::with_string(&mut svg, (760, 320 * panels.len() as u32)).into_drawing_area();
         area.fill(&WHITE)?;
         for (area, (paths, caption)) in area.split_evenly((panels.len(), 1)).iter().zip(panels) {
             let mut chart = ChartBuilder::on(area)
                 .caption(
-                    format!("{FRAMES} frames with {caption}: @ the player, dots the enemies' starts"),
+                    format!(
+                        "{FRAMES} frames with {caption}: @ the player, dots the enemies' starts"
+                    ),
                     ("sans-serif", 15),
                 )
                 .margin(10)
                 .build_cartesian_2d(-1..WIDTH, -1..HEIGHT)?;
-            chart.configure_mesh().disable_mesh().x_labels(0).y_labels(0).draw()?;
+            chart
+                .configure_mesh()
+                .disable_mesh()
+                .x_labels(0)
+                .y_labels(0)
+                .draw()?;
             for (id, path) in paths.iter().enumerate() {
-                let color = if id == 0 { PLAYER } else { ENEMIES[(id - 1) % ENEMIES.len()] };
+                let color = if id == 0 {
+                    PLAYER
+                } else {
+                    ENEMIES[(id - 1) % ENEMIES.len()]
+                };
                 for piece in pieces(path) {
                     chart.draw_series([PathElement::new(piece, color.stroke_width(2))])?;
                 }

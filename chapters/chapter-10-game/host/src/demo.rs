@@ -30,10 +30,26 @@ enum Save {
 
 // ANCHOR: plan
 const PLAN: [(u64, &str, Save); 5] = [
-    (20, "a new behaviour", Save::Guest("chapter_10_guest_wanderer.wasm")),
-    (10, "a file that is not wasm", Save::Bytes(b"not a wasm module\n")),
-    (5, "a script with the wrong imports", Save::Guest("chapter_10_guest_wrong_imports.wasm")),
-    (5, "a script that spins", Save::Guest("chapter_10_guest_spinner.wasm")),
+    (
+        20,
+        "a new behaviour",
+        Save::Guest("chapter_10_guest_wanderer.wasm"),
+    ),
+    (
+        10,
+        "a file that is not wasm",
+        Save::Bytes(b"not a wasm module\n"),
+    ),
+    (
+        5,
+        "a script with the wrong imports",
+        Save::Guest("chapter_10_guest_wrong_imports.wasm"),
+    ),
+    (
+        5,
+        "a script that spins",
+        Save::Guest("chapter_10_guest_spinner.wasm"),
+    ),
     (2, "the chaser again", Save::Guest("chapter_10_guest.wasm")),
 ];
 // ANCHOR_END: plan

@@ -89,9 +89,9 @@ impl Game {
                     "{file} is refused, kept the previous script: {e:#}"
                 )),
             },
-            Reload::Refused(why) => {
-                self.event(format!("{file} is refused, kept the previous script: {why}"))
-            }
+            Reload::Refused(why) => self.event(format!(
+                "{file} is refused, kept the previous script: {why}"
+            )),
         }
     }
     // ANCHOR_END: swap

@@ -85,7 +85,10 @@ fn play(o: &Options) -> Result<()> {
     let watcher = reload::watch(o.script.clone(), bytes, engine, api);
     let name = file_name(&o.script);
     if o.headless {
-        println!("playing {name} with {} enemies (seed {})", o.enemies, o.seed);
+        println!(
+            "playing {name} with {} enemies (seed {})",
+            o.enemies, o.seed
+        );
     }
 
     let start = Instant::now();
@@ -121,7 +124,11 @@ fn options(args: &[String]) -> Result<Options> {
             "--headless" => o.headless = true,
             "--enemies" => o.enemies = number(args.next(), "--enemies")?,
             "--seed" => o.seed = number(args.next(), "--seed")?,
-            "--trace" => o.trace = Some(PathBuf::from(args.next().context("`--trace` needs a file")?)),
+            "--trace" => {
+                o.trace = Some(PathBuf::from(
+                    args.next().context("`--trace` needs a file")?,
+                ))
+            }
             other => bail!(
                 "unknown argument `{other}`; usage: chapter-10-host [--script FILE.wasm] \
                  [--frames N] [--fps F] [--headless] [--enemies N] [--seed S] [--trace FILE.csv]"
@@ -163,6 +170,8 @@ fn built_guest(file: &str, target: &Path) -> PathBuf {
 }
 
 fn file_name(path: &Path) -> String {
-    path.file_name()
-        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+    path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }

@@ -21,7 +21,9 @@ pub fn run(target: &Path, quick: bool) -> Result<()> {
     let guests = target.join("wasm/wasm32-wasip1/debug");
     let chaser = read(&guests.join("chapter_10_guest.wasm"))?;
     let wanderer = read(&guests.join("chapter_10_guest_wanderer.wasm"))?;
-    println!("frame cost: every enemy's `think` through the chaser, one frame (median of each size)");
+    println!(
+        "frame cost: every enemy's `think` through the chaser, one frame (median of each size)"
+    );
     for enemies in [10, 100, 1000] {
         let frames = if quick { 20 } else { 200 };
         let per_frame = frame_cost(&chaser, enemies, frames)?;
@@ -36,7 +38,8 @@ pub fn run(target: &Path, quick: bool) -> Result<()> {
     std::fs::create_dir_all(&folder)
         .with_context(|| format!("cannot create {}", folder.display()))?;
     let saves = if quick { 4 } else { 12 };
-    let (latency, compile) = reload_latency(&folder.join("script.wasm"), [&chaser, &wanderer], saves)?;
+    let (latency, compile) =
+        reload_latency(&folder.join("script.wasm"), [&chaser, &wanderer], saves)?;
     println!(
         "reload: {} ms from saving the file to the new script's first turn (median of {saves} saves, \
          game at 60 fps); compiling and checking it, off the game's thread: {} ms",
@@ -77,7 +80,12 @@ fn reload_latency(file: &Path, versions: [&[u8]; 2], saves: usize) -> Result<(Du
     save(file, versions[0])?;
     let mut script = script::load(&engine, &api, versions[0])?;
     *script.world_mut() = World::new(10, 2020);
-    let watcher = reload::watch(file.to_path_buf(), versions[0].to_vec(), engine.clone(), api.clone());
+    let watcher = reload::watch(
+        file.to_path_buf(),
+        versions[0].to_vec(),
+        engine.clone(),
+        api.clone(),
+    );
     let (mut latencies, mut compiles) = (Vec::new(), Vec::new());
     for n in 1..=saves {
         let bytes = versions[n % 2];

@@ -5,8 +5,8 @@
 
 use wasmtime::error::Context;
 use wasmtime::{
-    Cache, CacheConfig, Caller, Config, Engine, Instance, InstancePre, Linker, Module, Result, Store, Trap, TypedFunc,
-    bail,
+    Cache, CacheConfig, Caller, Config, Engine, Instance, InstancePre, Linker, Module, Result,
+    Store, Trap, TypedFunc, bail,
 };
 use wasmtime_wasi::WasiCtxBuilder;
 use wasmtime_wasi::p1::{self, WasiP1Ctx};

@@ -46,7 +46,9 @@ impl World {
             seed: seed.max(1),
             ..World::default()
         };
-        world.entities.push(Entity::new("player".into(), PATROL.0, PATROL.1));
+        world
+            .entities
+            .push(Entity::new("player".into(), PATROL.0, PATROL.1));
         for n in 1..=enemies {
             let x = world.random(WIDTH as u32) as i32;
             let y = world.random(HEIGHT as u32) as i32;
