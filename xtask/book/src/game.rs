@@ -95,7 +95,9 @@ fn pieces(path: &[(i32, i32)]) -> Vec<Vec<(i32, i32)>> {
                 out.push(Vec::new());
             }
         }
-        out.last_mut().map(|p| p.push((x, HEIGHT - 1 - y)));
+        if let Some(piece) = out.last_mut() {
+            piece.push((x, HEIGHT - 1 - y));
+        }
     }
     out
 }
