@@ -57,19 +57,28 @@ const LAST_FRAMES: u64 = 30;
 
 pub fn run(target: &Path) -> Result<()> {
     let guests = target.join("wasm/wasm32-wasip1/debug");
-    let folder = target.join("chapter-10");
+    // A folder of this run's own: two demos at once never save over each
+    // other's script.
+    let folder = target
+        .join("chapter-10")
+        .join(format!("demo-{}", std::process::id()));
     std::fs::create_dir_all(&folder)
         .with_context(|| format!("cannot create {}", folder.display()))?;
-    let file = folder.join("script.wasm");
+    let result = play_the_plan(&guests, &folder.join("script.wasm"));
+    let _ = std::fs::remove_dir_all(&folder);
+    result
+}
+
+fn play_the_plan(guests: &Path, file: &Path) -> Result<()> {
     let chaser = read(&guests.join("chapter_10_guest.wasm"))?;
-    save(&file, &chaser)?;
+    save(file, &chaser)?;
 
     let (engine, api) = script::engine_and_api(true)?;
     let mut first = script::load(&engine, &api, &chaser)
         .context("loading the chaser (chapter_10_guest.wasm)")?;
     *first.world_mut() = World::new(3, 2020);
     let mut game = Game::new(first, false, None);
-    let watcher = reload::watch(file.clone(), chaser, engine, api);
+    let watcher = reload::watch(file.to_path_buf(), chaser, engine, api);
     println!("the demo: 3 enemies run the chaser, saved as script.wasm, watched for new versions");
 
     for (frames, what, new_version) in PLAN {
@@ -79,7 +88,7 @@ pub fn run(target: &Path) -> Result<()> {
             Save::Bytes(bytes) => bytes.to_vec(),
         };
         println!("-- saving {what} over script.wasm; the game waits for the watcher");
-        save(&file, &bytes)?;
+        save(file, &bytes)?;
         answer(&mut game, &watcher)?;
     }
     play(&mut game, LAST_FRAMES)?;
