@@ -125,7 +125,7 @@ pub enum Cmd {
     },
     /// Chapter 7's benchmark: the same guest in every VM, and natively; a
     /// table, charts for the book, and a JSON report. `bench build` and
-    /// `bench sandbox` and `bench edge` measure other things. Figures for notes and pages;
+    /// `bench sandbox`, `bench edge` and `bench game` measure other things. Figures for notes and pages;
     /// nothing here is a test.
     Bench {
         #[command(subcommand)]
@@ -159,6 +159,14 @@ pub enum Bench {
     /// beside hostile requests
     Edge {
         /// The book's short measurement (1 s per setup) instead of the full one (5 s)
+        #[arg(long)]
+        quick: bool,
+    },
+    /// Chapter 10: what one frame of scripts costs for 10, 100 and 1000
+    /// enemies, and a reload's latency from saving the file to the new
+    /// script's first turn
+    Game {
+        /// The book's short measurement (a few seconds) instead of the full one
         #[arg(long)]
         quick: bool,
     },

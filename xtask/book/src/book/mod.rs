@@ -117,6 +117,9 @@ pub fn generate(root: &Path, toolchain: &Toolchain) -> Result<()> {
         &generated.join(xtask::bench::edge::BOOK_FILE),
         load.as_bytes(),
     )?;
+    // Chapter 10's paths (a real headless game with each script, drawn) and
+    // its figures (`cargo xtask bench game --quick`).
+    crate::game::book_files(root, toolchain, &generated)?;
     // Chapter 7's measurements: a quick run now; the last full run's files
     // when there is one (the page says which it shows).
     crate::vms::book_files(root, toolchain)?;
