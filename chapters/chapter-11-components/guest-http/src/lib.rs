@@ -24,7 +24,10 @@ impl Guest for Handler {
         let served = SERVED.fetch_add(1, Ordering::Relaxed) + 1;
         let path = request.path_with_query().unwrap_or_default();
         let (status, body) = match path.as_str() {
-            "/hello" => (200, format!("Hello from a component: it has served {served} request(s)\n")),
+            "/hello" => (
+                200,
+                format!("Hello from a component: it has served {served} request(s)\n"),
+            ),
             "/count" => {
                 let count = COUNTER.fetch_add(1, Ordering::Relaxed) + 1;
                 (200, format!("count = {count}\n"))

@@ -99,12 +99,7 @@ fn print_world(when: &str, entities: &[Entity]) {
 
 /// Chapter 4's world: a knight, a goblin and a slime.
 fn new_game() -> Game {
-    let entity = |name, health, x, y| Entity {
-        name,
-        health,
-        x,
-        y,
-    };
+    let entity = |name, health, x, y| Entity { name, health, x, y };
     Game {
         entities: vec![
             entity("knight", 100, 0, 0),
@@ -143,7 +138,9 @@ pub fn run(engine: &Engine, path: &Path) -> Result<()> {
     println!("From host: part 1, chapter 4's game");
     print_world("before the script", &store.data().entities);
     println!("From host: calling `script`");
-    script.call_script(&mut store).context("the script `script` failed")?;
+    script
+        .call_script(&mut store)
+        .context("the script `script` failed")?;
     print_world("after the script", &store.data().entities);
 
     // Chapter 4's `attack_missing` trapped; here the error is a value.

@@ -56,10 +56,13 @@ impl WasiHttpHooks for ServeOnly {
 /// What `send_request` returns: in time, a response and a future that ends
 /// with its body.
 type Outgoing = dyn Future<
-        Output = Result<(
-            Response<WasiBody>,
-            Box<dyn Future<Output = Result<(), HttpError>> + Send>,
-        ), HttpError>,
+        Output = Result<
+            (
+                Response<WasiBody>,
+                Box<dyn Future<Output = Result<(), HttpError>> + Send>,
+            ),
+            HttpError,
+        >,
     > + Send;
 
 impl WasiView for Client {
@@ -123,7 +126,10 @@ impl Handler {
         };
         let mut store = Store::new(&self.engine, client);
         let (sender, receiver) = tokio::sync::oneshot::channel();
-        let request = store.data_mut().http().new_incoming_request(Scheme::Http, request)?;
+        let request = store
+            .data_mut()
+            .http()
+            .new_incoming_request(Scheme::Http, request)?;
         let out = store.data_mut().http().new_response_outparam(sender)?;
         let pre = self.pre.clone();
         // The guest runs in a task of its own: it may still write the body
@@ -154,7 +160,7 @@ impl Handler {
             // A trap carries the guest's backtrace: the client gets its
             // first line only (the server's stderr has the guest's panic).
             let text = match err.downcast_ref::<wasmtime::Trap>() {
-                Some(trap) => format!("the handler crashed: wasm trap: {trap}\n"),
+                Some(trap) => format!("the handler crashed: {trap}\n"),
                 None => format!("{err:#}\n"),
             };
             let body = Full::new(Bytes::from(text))
@@ -205,7 +211,10 @@ pub fn serve_command(args: &[String]) -> Result<()> {
         match arg.as_str() {
             "--port" => {
                 let value = args.next().context("`--port` needs a number")?;
-                port = value.parse().ok().with_context(|| format!("`--port {value}`: not a port"))?;
+                port = value
+                    .parse()
+                    .ok()
+                    .with_context(|| format!("`--port {value}`: not a port"))?;
             }
             other if other.starts_with("--") => bail!("`serve` does not take `{other}`"),
             other => path = Some(other.to_string()),
@@ -254,7 +263,10 @@ pub fn tour(engine: &Engine, path: &Path) -> Result<()> {
     let handler = Arc::new(Handler::load(engine, path)?);
     let file: PathBuf = path.file_name().unwrap_or_default().into();
     println!("From host: part 3, chapter 9's handler as wasi:http/proxy");
-    println!("serve {}: a fresh instance for every request", file.display());
+    println!(
+        "serve {}: a fresh instance for every request",
+        file.display()
+    );
     runtime()?.block_on(async {
         let listener = TcpListener::bind(("127.0.0.1", 0)).await?;
         let address = listener.local_addr()?;

@@ -78,7 +78,9 @@ pub fn load_component(engine: &Engine, path: &Path) -> Result<Component> {
              with `wasm-tools component new`)"
         ),
         Some([0, b'a', b's', b'm', 0x0d, 0, 1, 0]) => {}
-        _ => bail!("it is not a WebAssembly component: it does not start with `\\0asm` and layer 1"),
+        _ => {
+            bail!("it is not a WebAssembly component: it does not start with `\\0asm` and layer 1")
+        }
     }
     Component::new(engine, &bytes).context("cannot compile it")
 }
