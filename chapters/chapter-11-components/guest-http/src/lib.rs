@@ -42,11 +42,17 @@ impl Guest for Handler {
 
 /// Send `body` with `status`: headers, then the body's stream, then the end.
 fn respond(out: ResponseOutparam, status: u16, body: &str) {
-    let headers = Fields::from_list(&[(
-        "content-type".to_string(),
-        b"text/plain; charset=utf-8".to_vec(),
-    )])
-    .expect("a valid header");
+    let headers = Fields::from_list(&[
+        (
+            "content-type".to_string(),
+            b"text/plain; charset=utf-8".to_vec(),
+        ),
+        (
+            "content-length".to_string(),
+            body.len().to_string().into_bytes(),
+        ),
+    ])
+    .expect("valid headers");
     let response = OutgoingResponse::new(headers);
     response.set_status_code(status).expect("a valid status");
     let outgoing = response.body().expect("the body, taken once");
