@@ -121,6 +121,10 @@ fn dispatch(command: Cmd) -> Result<bool> {
             ..
         } => bench::edge::command(root, &guest_toolchain(root)?, quick),
         Cmd::Bench {
+            what: Some(Bench::Components { quick }),
+            ..
+        } => bench::components::command(root, &guest_toolchain(root)?, quick),
+        Cmd::Bench {
             what: None,
             json,
             quick,

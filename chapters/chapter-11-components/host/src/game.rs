@@ -29,7 +29,7 @@ struct Entity {
 
 /// The store's data: the world, and what WASI needs (the guest prints to our
 /// stdout with `println!`, which WASI 0.2 carries as a stream).
-struct Game {
+pub struct Game {
     entities: Vec<Entity>,
     wasi: WasiCtx,
     table: ResourceTable,
@@ -114,7 +114,7 @@ fn new_game() -> Game {
 // ANCHOR: load
 /// Load a component of the world `script`, refusing anything else with a
 /// message that says what was expected.
-fn load(engine: &Engine, path: &Path) -> Result<(Store<Game>, Script)> {
+pub fn load(engine: &Engine, path: &Path) -> Result<(Store<Game>, Script)> {
     let component = crate::load_component(engine, path)?;
     let mut linker: Linker<Game> = Linker::new(engine);
     // WASI 0.2, synchronous: the guest's `println!` reaches our stdout.
