@@ -58,6 +58,7 @@ pub fn measure(
     .context("building the guests in release")?;
     let size = |path: &Path| path.metadata().map(|m| m.len()).unwrap_or(0);
     let mut text = format!("measured on {}\n", machine());
+    text += &lines_of_code(root)?;
     text += &format!(
         "guest size (release): chapter 5's core module {} bytes, chapter 11's component {} bytes ({:.1} times)\n",
         size(&release[1]),
@@ -86,6 +87,56 @@ pub fn measure(
     }
     text += &out.stdout_text();
     text += &build_times(root, messages)?;
+    Ok(text)
+}
+
+/// The files that do the same work in chapters 4 and 5 and in chapter 11.
+const CODE: [(&str, &[&str]); 3] = [
+    (
+        "chapter 4 (game API)",
+        &[
+            "chapters/chapter-4-host-functions/guest/src/lib.rs",
+            "chapters/chapter-4-host-functions/host/src/main.rs",
+        ],
+    ),
+    (
+        "chapter 5 (strings: guest, host's toolbox)",
+        &[
+            "chapters/chapter-5-sharing-memory/guest/src/lib.rs",
+            "chapters/chapter-5-sharing-memory/host/src/lib.rs",
+        ],
+    ),
+    (
+        "chapter 11 (both, and the WIT)",
+        &[
+            "chapters/chapter-11-components/guest/src/lib.rs",
+            "chapters/chapter-11-components/host/src/game.rs",
+            "chapters/chapter-11-components/wit/world.wit",
+        ],
+    ),
+];
+
+/// Lines of code (neither blank nor comments) of each side of [`CODE`].
+fn lines_of_code(root: &Path) -> Result<String> {
+    let mut text = "lines of code, comments and blank lines left out:\n".to_string();
+    for (what, files) in CODE {
+        let mut counts = Vec::new();
+        for file in files {
+            let source = std::fs::read_to_string(root.join(file))
+                .with_context(|| format!("cannot read {file}"))?;
+            let count = source
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty() && !l.starts_with("//"))
+                .count();
+            // The path inside the chapter's folder: `guest/src/lib.rs`.
+            let name = file.splitn(3, '/').nth(2).unwrap_or(file);
+            counts.push((name.to_string(), count));
+        }
+        let total: usize = counts.iter().map(|(_, c)| c).sum();
+        let parts: Vec<String> = counts.iter().map(|(f, c)| format!("{f} {c}")).collect();
+        text += &format!("  {what}: {total} ({})\n", parts.join(", "));
+    }
     Ok(text)
 }
 
