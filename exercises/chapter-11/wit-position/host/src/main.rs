@@ -60,6 +60,8 @@ fn main() -> Result<()> {
     let mut store = Store::new(&engine, game);
     let script = Script::instantiate(&mut store, &component, &linker)
         .context("it is not a component of the world `exercise:position/script`")?;
-    script.call_script(&mut store).context("the script failed")?;
+    script
+        .call_script(&mut store)
+        .context("the script failed")?;
     Ok(())
 }

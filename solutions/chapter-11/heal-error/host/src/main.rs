@@ -71,7 +71,9 @@ fn main() -> Result<()> {
     let mut store = Store::new(&engine, game);
     let script = Script::instantiate(&mut store, &component, &linker)
         .context("it is not a component of the world `exercise:heal/script`")?;
-    script.call_script(&mut store).context("the script failed")?;
+    script
+        .call_script(&mut store)
+        .context("the script failed")?;
     println!("From host: the script ran to its end");
     Ok(())
 }
