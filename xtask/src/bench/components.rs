@@ -1,7 +1,8 @@
 //! `cargo xtask bench components`: what chapter 11's components cost, set
 //! beside chapters 4 and 5's core modules: the guests' sizes (release
 //! builds), the cost of passing bytes both ways (`chapter-11-host measure`,
-//! built in `vm-bench`, whose Wasmtime is chapters 7 to 9's), and how long
+//! built in `vm-bench`, whose Wasmtime is chapters 7 to 9's, on those release
+//! guests), the lines of code that do the same work, and how long
 //! the host crate takes to compile again after an edit (dev profile, as a
 //! reader builds it).
 //!
@@ -65,10 +66,8 @@ pub fn measure(
         size(&release[0]),
         size(&release[0]) as f64 / size(&release[1]).max(1) as f64
     );
-    // Call cost: the host's `measure`, on the dev guests.
-    let dev = GuestBuild::new(&manifest, guests, crate::guests::target_dir(root))
-        .run(toolchain, messages)
-        .context("building the guests")?;
+    // Call cost: the host's `measure`, on the release guests (a debug
+    // guest's own code would weigh more than the passing).
     let exes =
         cargo::build_hosts_with_profile(&manifest, &[PACKAGE.to_string()], messages, "vm-bench")?;
     let mut cmd = Command::new(&exes[PACKAGE]);
@@ -76,7 +75,7 @@ pub fn measure(
     if quick {
         cmd.arg("--quick");
     }
-    cmd.args(&dev).current_dir(root);
+    cmd.args(&release).current_dir(root);
     let out = process::run_captured(cmd, TIMEOUT)?;
     if !out.success() {
         bail!(
