@@ -55,9 +55,18 @@ pub fn ensure(toolchain: &Toolchain) -> Result<()> {
             return Ok(());
         }
     }
+    let fix = match toolchain.route {
+        Route::Rustup if !may_install() => format!(
+            "run `rustup target add {TARGET_P2}` (WORKBOOK_NO_INSTALL=1 kept the xtask from running it)"
+        ),
+        _ => format!(
+            "component guests need rustup's route: install rustup, then `rustup target add {TARGET_P2}`"
+        ),
+    };
     bail!(
-        "{toolchain} cannot build component guests ({TARGET_P2}): it lacks {}.\n\
-         Component guests need rustup's route: install rustup, then `rustup target add {TARGET_P2}`",
+        "{} ({}) cannot build component guests ({TARGET_P2}): it lacks {}.\n{fix}",
+        toolchain.rustc.display(),
+        toolchain.version,
         lacking.join("; ")
     )
 }
