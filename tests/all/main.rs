@@ -5,6 +5,7 @@
 mod book;
 mod chapter_1;
 mod chapter_10;
+mod chapter_11;
 mod chapter_2;
 mod chapter_3;
 mod chapter_4;

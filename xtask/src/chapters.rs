@@ -11,7 +11,9 @@
 //!
 //! and is run with those guests' `.wasm` paths as its arguments; a host that
 //! needs system packages to build names them (`system-packages = ["cmake"]`),
-//! and building the chapter installs them first. A host may
+//! and building the chapter installs them first. A guest that is a component
+//! says `target = "wasm32-wasip2"` (`guests::GuestBuild` builds it for that
+//! target). A host may
 //! name a guest of another chapter (chapter 3's runs chapter 1's); building the
 //! chapter builds that guest too. Its expected output is the insta snapshot
 //! `snapshots/<host package>.snap` in the chapter.
@@ -80,6 +82,11 @@ struct WorkbookMetadata {
     args: Vec<String>,
     #[serde(default, rename = "system-packages")]
     system_packages: Vec<String>,
+    /// A guest's target when it is not `wasm32-wasip1`: `wasm32-wasip2` for a
+    /// component (read by `guests::GuestBuild`).
+    #[serde(default)]
+    #[allow(dead_code)]
+    target: Option<String>,
 }
 
 /// Every chapter, in order.

@@ -170,4 +170,11 @@ pub enum Bench {
         #[arg(long)]
         quick: bool,
     },
+    /// Chapter 11: the component against chapter 5's core module: guest size,
+    /// the cost of passing bytes both ways (release build), the host's rebuild
+    Components {
+        /// The book's short measurement (2,000 calls instead of 20,000)
+        #[arg(long)]
+        quick: bool,
+    },
 }

@@ -86,12 +86,27 @@ fn guest_toolchain(root: &Path) -> bool {
             } else {
                 "std's source, for chapter 3's immediate-abort rungs: missing; `cargo xtask size` runs `rustup component add rust-src`"
             });
+            component_guests(&toolchain);
             true
         }
         Err(err) => {
             report::fail("in use", &format!("{err}"));
             false
         }
+    }
+}
+
+/// Chapter 11's component guests (`wasm32-wasip2`): rustup's route only.
+fn component_guests(toolchain: &toolchain::Toolchain) {
+    report::heading(&format!("Component guests ({})", toolchain::TARGET_P2));
+    match toolchain::components::describe(toolchain) {
+        Ok(text) => report::pass("wasm32-wasip2", &text),
+        Err(text) => report::fail(
+            "wasm32-wasip2",
+            &format!(
+                "{text}; chapter 11 cannot be built (rustup's route can: `rustup target add wasm32-wasip2`)"
+            ),
+        ),
     }
 }
 

@@ -1,4 +1,7 @@
-//! Building guests for `wasm32-wasip1`, and where each `.wasm` lands.
+//! Building guests for `wasm32-wasip1` (core modules) or `wasm32-wasip2`
+//! (components, for a guest whose `Cargo.toml` says
+//! `[package.metadata.workbook] target = "wasm32-wasip2"`), and where each
+//! `.wasm` lands.
 //!
 //! Guests build into a target directory of their own (`target/wasm`), so a
 //! guest build and a host build never wait for each other's lock, and the
@@ -6,10 +9,12 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Result, bail};
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
 
 use crate::cargo::{Messages, run_build};
-use crate::toolchain::{TARGET, Toolchain};
+use crate::toolchain::{TARGET, TARGET_P2, Toolchain, components};
 
 /// A set of guest packages of one workspace, built with one cargo run.
 #[derive(Debug, Clone)]
@@ -52,24 +57,35 @@ impl GuestBuild {
     }
 
     /// Build, returning each package's `.wasm`, in the order of `packages`.
+    /// Core-module guests and component guests are two cargo runs (one per
+    /// target).
     pub fn run(&self, toolchain: &Toolchain, messages: Messages) -> Result<Vec<PathBuf>> {
         if self.packages.is_empty() {
             return Ok(Vec::new());
         }
-        let mut cmd = match &self.std_from_source {
-            Some(rustflags) => toolchain.cargo_with_std_from_source("build", rustflags),
-            None => toolchain.cargo("build"),
-        };
-        cmd.arg("--message-format=json-render-diagnostics")
-            .arg("--manifest-path")
-            .arg(&self.manifest)
-            .arg("--target-dir")
-            .arg(&self.target_dir)
-            .args(["--profile", &self.profile]);
-        for package in &self.packages {
-            cmd.args(["--package", package]);
+        let components = component_packages(&self.manifest)?;
+        let (p2, p1): (Vec<String>, Vec<String>) = self
+            .packages
+            .iter()
+            .cloned()
+            .partition(|p| components.contains(p));
+        if !p1.is_empty() {
+            let cmd = match &self.std_from_source {
+                Some(rustflags) => toolchain.cargo_with_std_from_source("build", rustflags),
+                None => toolchain.cargo("build"),
+            };
+            self.cargo_build(cmd, &p1, messages)?;
         }
-        run_build(cmd, &self.packages.join(", "), messages)?;
+        if !p2.is_empty() {
+            if self.std_from_source.is_some() {
+                bail!(
+                    "component guests ({}) are built with rustup's std, not from source",
+                    p2.join(", ")
+                );
+            }
+            components::ensure(toolchain)?;
+            self.cargo_build(toolchain.cargo_p2("build"), &p2, messages)?;
+        }
         let paths: Vec<PathBuf> = self
             .packages
             .iter()
@@ -85,6 +101,35 @@ impl GuestBuild {
         }
         Ok(paths)
     }
+
+    fn cargo_build(&self, mut cmd: Command, packages: &[String], messages: Messages) -> Result<()> {
+        cmd.arg("--message-format=json-render-diagnostics")
+            .arg("--manifest-path")
+            .arg(&self.manifest)
+            .arg("--target-dir")
+            .arg(&self.target_dir)
+            .args(["--profile", &self.profile]);
+        for package in packages {
+            cmd.args(["--package", package]);
+        }
+        run_build(cmd, &packages.join(", "), messages)?;
+        Ok(())
+    }
+}
+
+/// The packages of the workspace at `manifest` that are component guests.
+fn component_packages(manifest: &Path) -> Result<Vec<String>> {
+    let metadata = cargo_metadata::MetadataCommand::new()
+        .manifest_path(manifest)
+        .no_deps()
+        .exec()
+        .with_context(|| format!("reading the packages of {}", manifest.display()))?;
+    Ok(metadata
+        .packages
+        .into_iter()
+        .filter(|p| p.metadata["workbook"]["target"].as_str() == Some(TARGET_P2))
+        .map(|p| p.name.to_string())
+        .collect())
 }
 
 /// The target directory of every guest: `wasm/` in the native target
@@ -103,24 +148,34 @@ pub fn rustup_memo(root: &Path) -> PathBuf {
 ///
 /// A library guest (`crate-type = ["cdylib"]`, chapters 1-5) is written as
 /// `chapter_1_guest.wasm`, with underscores; a WASI command (a `[[bin]]`, as
-/// chapter 6's guests are) keeps its name, `chapter-6-guest.wasm`. When both
-/// files are there (a guest that changed kind), the newer one is its module;
-/// when neither is, the library's name (for the error that says it is missing).
+/// chapter 6's guests are) keeps its name, `chapter-6-guest.wasm`; a component
+/// guest lands under `wasm32-wasip2/` instead of `wasm32-wasip1/`. When more
+/// than one is there (a guest that changed kind), the newest is its module;
+/// when none is, the library's name (for the error that says it is missing).
 pub fn wasm_path(target_dir: &Path, package: &str, profile: &str) -> PathBuf {
     let profile_dir = match profile {
         "dev" | "test" => "debug",
         "release" | "bench" => "release",
         other => other,
     };
+    let library = format!("{}.wasm", package.replace('-', "_"));
+    let command = format!("{package}.wasm");
     let dir = target_dir.join(TARGET).join(profile_dir);
-    let library = dir.join(format!("{}.wasm", package.replace('-', "_")));
-    let command = dir.join(format!("{package}.wasm"));
+    let dir_p2 = target_dir.join(TARGET_P2).join(profile_dir);
+    let candidates = [
+        dir.join(&library),
+        dir.join(&command),
+        dir_p2.join(&library),
+        dir_p2.join(&command),
+    ];
     let modified = |path: &Path| path.metadata().and_then(|m| m.modified()).ok();
-    match (modified(&library), modified(&command)) {
-        (Some(lib), Some(cmd)) if cmd > lib => command,
-        (None, Some(_)) => command,
-        _ => library,
-    }
+    // `rev`: on a tie, `max_by_key` keeps the last, the first of the list.
+    candidates
+        .iter()
+        .rev()
+        .filter_map(|path| Some((modified(path)?, path)))
+        .max_by_key(|(time, _)| *time)
+        .map_or_else(|| dir.join(&library), |(_, path)| path.clone())
 }
 
 #[cfg(test)]

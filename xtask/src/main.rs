@@ -125,6 +125,10 @@ fn dispatch(command: Cmd) -> Result<bool> {
             ..
         } => bench::game::command(root, &guest_toolchain(root)?, quick),
         Cmd::Bench {
+            what: Some(Bench::Components { quick }),
+            ..
+        } => bench::components::command(root, &guest_toolchain(root)?, quick),
+        Cmd::Bench {
             what: None,
             json,
             quick,

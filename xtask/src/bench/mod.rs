@@ -7,11 +7,13 @@
 //! | [`build`] | `bench build`: the first `cargo xtask run chapter-1` of a fresh clone against a reader's own first Wasmtime host |
 //! | [`sandbox`] | `bench sandbox`: what chapter 6's defences cost (fuel, epochs) and how late a deadline stops a guest |
 //! | [`game`] | `bench game`: chapter 10's cost of a frame of scripts for 10, 100 and 1000 enemies, and a reload's latency |
+//! | [`components`] | `bench components`: chapter 11's component against chapter 5's core module: size, the cost of a call passing bytes both ways, the host's rebuild |
 //! | [`edge`] | `bench edge`: chapter 9's server under load, fresh instances against a reused one, and beside hostile requests |
 //! | `xtask_book::vms` | `bench` alone: chapter 7's VMs side by side (in `xtask/book`, which has the charting library) |
 
 pub mod aot;
 pub mod build;
+pub mod components;
 pub mod edge;
 pub mod game;
 pub mod sandbox;

@@ -35,14 +35,17 @@ use anyhow::{Result, bail};
 
 use crate::process;
 
+pub mod components;
 pub mod install;
 mod routes;
 
+pub use components::TARGET_P2;
 pub use routes::{
     RustupState, Survey, describe_build_std, describe_rustup, find, find_or_install, survey,
 };
 
-/// The one target every guest is built for.
+/// The target guests are built for: core modules. (Component guests,
+/// chapter 11's, are built for [`TARGET_P2`].)
 pub const TARGET: &str = "wasm32-wasip1";
 
 /// The Debian packages that make the build-std route work.
@@ -97,7 +100,7 @@ impl fmt::Display for Toolchain {
 impl Toolchain {
     /// `cargo <subcommand> --target wasm32-wasip1`, in a clean environment, with
     /// this route's compiler and linker; std as the route provides it.
-    fn cargo_for_target(&self, subcommand: &str) -> Command {
+    fn cargo_for_target(&self, subcommand: &str, target: &str) -> Command {
         let mut cmd = Command::new(&self.cargo);
         // From the workbook's root, so that its .cargo/config.toml applies to
         // every workspace, exercises' included.
@@ -121,7 +124,7 @@ impl Toolchain {
         // chapter 2's debuggers read their variables. (.cargo/config.toml
         // gives the native crates only line tables.)
         cmd.env("CARGO_PROFILE_DEV_DEBUG", "true");
-        cmd.arg(subcommand).args(["--target", TARGET]);
+        cmd.arg(subcommand).args(["--target", target]);
         if let Route::BuildStd { linker, .. } = &self.route {
             cmd.env("RUSTC", &self.rustc)
                 .env("CARGO_TARGET_WASM32_WASIP1_LINKER", linker);
@@ -132,11 +135,17 @@ impl Toolchain {
     /// A `cargo` command ready to build for the target by this route. The caller adds
     /// the subcommand's own arguments (packages, target dir, profile).
     pub fn cargo(&self, subcommand: &str) -> Command {
-        let mut cmd = self.cargo_for_target(subcommand);
+        let mut cmd = self.cargo_for_target(subcommand, TARGET);
         if matches!(self.route, Route::BuildStd { .. }) {
             self.build_std_from_source(&mut cmd, "");
         }
         cmd
+    }
+
+    /// A `cargo` command that builds components, for [`TARGET_P2`], with
+    /// rustup's prebuilt std (see [`components::ensure`] first).
+    pub fn cargo_p2(&self, subcommand: &str) -> Command {
+        self.cargo_for_target(subcommand, TARGET_P2)
     }
 
     /// Like [`Toolchain::cargo`], but the standard library is compiled from its
@@ -145,7 +154,7 @@ impl Toolchain {
     /// `-Cpanic=immediate-abort`) take effect. It needs std's source: see
     /// [`Toolchain::ensure_std_source`].
     pub fn cargo_with_std_from_source(&self, subcommand: &str, rustflags: &str) -> Command {
-        let mut cmd = self.cargo_for_target(subcommand);
+        let mut cmd = self.cargo_for_target(subcommand, TARGET);
         self.build_std_from_source(&mut cmd, rustflags);
         cmd
     }

@@ -71,7 +71,7 @@ pub fn fences(page: &Path, text: &str) -> Vec<Fence> {
 }
 
 /// Languages whose blocks are listings of real files: they must be includes.
-const LISTING_LANGUAGES: &[&str] = &["rust", "toml", "json", "wat"];
+const LISTING_LANGUAGES: &[&str] = &["rust", "toml", "json", "wat", "wit"];
 /// Languages of output blocks: they must be includes too.
 const OUTPUT_LANGUAGES: &[&str] = &["text", "output"];
 

@@ -120,6 +120,13 @@ pub fn generate(root: &Path, toolchain: &Toolchain) -> Result<()> {
     // Chapter 10's paths (a real headless game with each script, drawn) and
     // its figures (`cargo xtask bench game --quick`).
     crate::game::book_files(root, toolchain, &generated)?;
+    // Chapter 11's costs, the quick measurement (release host).
+    let costs = xtask::bench::components::measure(root, toolchain, true, Messages::Capture)
+        .context("measuring chapter 11's components (cargo xtask bench components --quick)")?;
+    write_if_changed(
+        &generated.join(xtask::bench::components::BOOK_FILE),
+        costs.as_bytes(),
+    )?;
     // Chapter 7's measurements: a quick run now; the last full run's files
     // when there is one (the page says which it shows).
     crate::vms::book_files(root, toolchain)?;
