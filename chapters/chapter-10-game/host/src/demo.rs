@@ -78,7 +78,8 @@ fn play_the_plan(guests: &Path, file: &Path) -> Result<()> {
         .context("loading the chaser (chapter_10_guest.wasm)")?;
     *first.world_mut() = World::new(3, 2020);
     let mut game = Game::new(first, false, None);
-    let watcher = reload::watch(file.to_path_buf(), chaser, engine, api);
+    let watcher = reload::watch(file.to_path_buf(), chaser, engine, api)
+        .context("cannot watch the script's folder")?;
     println!("the demo: 3 enemies run the chaser, saved as script.wasm, watched for new versions");
 
     for (frames, what, new_version) in PLAN {

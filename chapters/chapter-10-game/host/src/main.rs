@@ -82,7 +82,8 @@ fn play(o: &Options) -> Result<()> {
         None => None,
     };
     let mut game = Game::new(first, !o.headless, trace);
-    let watcher = reload::watch(o.script.clone(), bytes, engine, api);
+    let watcher = reload::watch(o.script.clone(), bytes, engine, api)
+        .with_context(|| format!("cannot watch `{}` for new versions", o.script.display()))?;
     let name = file_name(&o.script);
     if o.headless {
         println!(

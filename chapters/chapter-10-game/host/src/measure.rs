@@ -85,7 +85,7 @@ fn reload_latency(file: &Path, versions: [&[u8]; 2], saves: usize) -> Result<(Du
         versions[0].to_vec(),
         engine.clone(),
         api.clone(),
-    );
+    )?;
     let (mut latencies, mut compiles) = (Vec::new(), Vec::new());
     for n in 1..=saves {
         let bytes = versions[n % 2];

@@ -1,4 +1,4 @@
-//! Hot reload: a thread watches the script's file, and when a new version
+//! Hot reload: a thread watches the script's file (with `notify`), and when a new version
 //! has been saved it compiles and checks it there, off the game's thread, and
 //! hands the game either a script ready to swap in or the reason it was
 //! refused. The game takes it at a frame boundary.
@@ -6,18 +6,19 @@
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::thread;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
+use notify::{RecursiveMode, Watcher as _};
 use wasmtime::{Engine, Linker, Result};
 
 use crate::script::{self, Script, Turn};
 
-// ANCHOR: poll
-/// How often the watcher looks at the file. A save is taken once the file
-/// has stayed the same for one more look (a debounce: an editor or a copy
-/// that writes in several pieces is read once it is done).
-const POLL: Duration = Duration::from_millis(25);
-// ANCHOR_END: poll
+// ANCHOR: settle
+/// How long the file must stay quiet after a change before it is read (a
+/// debounce: an editor or a copy that writes in several pieces, or saves by
+/// renaming a new file over the old one, is read once, when it is done).
+const SETTLE: Duration = Duration::from_millis(50);
+// ANCHOR_END: settle
 
 /// What the watcher hands the game.
 pub enum Reload {
@@ -32,46 +33,45 @@ pub struct Watcher {
     results: Receiver<Reload>,
 }
 
-/// What the file looked like: its modification time, size and (on Unix) its
-/// inode, which a save by renaming a new file over the old one changes even
-/// when the time and size look the same.
-fn stamp(path: &Path) -> Option<(SystemTime, u64, u64)> {
-    let meta = std::fs::metadata(path).ok()?;
-    #[cfg(unix)]
-    let inode = std::os::unix::fs::MetadataExt::ino(&meta);
-    #[cfg(not(unix))]
-    let inode = 0;
-    Some((meta.modified().ok()?, meta.len(), inode))
-}
-
 // ANCHOR: watch
 /// Watch `path`, whose current bytes `current` are the script already
 /// running. The thread ends when the game drops its `Watcher`.
-pub fn watch(path: PathBuf, current: Vec<u8>, engine: Engine, api: Linker<Turn>) -> Watcher {
+pub fn watch(
+    path: PathBuf,
+    current: Vec<u8>,
+    engine: Engine,
+    api: Linker<Turn>,
+) -> Result<Watcher> {
+    // The system tells `notify` of every change in the script's folder (the
+    // folder, not the file: a save that renames a new file over the old one
+    // replaces the file being watched). Its events arrive on `changes`.
+    let (tell, changes) = channel();
+    let mut system = notify::recommended_watcher(tell)?;
+    let folder = path
+        .parent()
+        .filter(|f| !f.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    system.watch(folder, RecursiveMode::NonRecursive)?;
+
     let (sender, results) = channel();
-    // The file as it is now, read before the thread starts: a save made
-    // while the thread is still starting is then a change it sees.
-    let mut seen = stamp(&path);
     thread::spawn(move || {
+        let _system = system; // watching lasts as long as this thread
         let mut last_bytes = current;
-        let mut settling = false;
-        loop {
-            thread::sleep(POLL);
-            let now = stamp(&path);
-            if now != seen {
-                // Changed since the last look: wait until it stays put.
-                (seen, settling) = (now, true);
+        let ours = |event: &notify::Result<notify::Event>| {
+            event
+                .as_ref()
+                .is_ok_and(|e| e.paths.iter().any(|p| p.file_name() == path.file_name()))
+        };
+        while let Ok(event) = changes.recv() {
+            if !ours(&event) {
                 continue;
             }
-            if !settling || now.is_none() {
-                continue;
-            }
-            settling = false;
+            // Wait until the file has been quiet for `SETTLE`.
+            while changes.recv_timeout(SETTLE).is_ok() {}
             let Ok(bytes) = std::fs::read(&path) else {
-                continue;
+                continue; // removed, or not yet back: wait for the next save
             };
-            // A save that changed nothing (or a second event for one save)
-            // is not a new version.
+            // A save that changed nothing is not a new version.
             if bytes == last_bytes {
                 continue;
             }
@@ -85,7 +85,7 @@ pub fn watch(path: PathBuf, current: Vec<u8>, engine: Engine, api: Linker<Turn>)
             }
         }
     });
-    Watcher { results }
+    Ok(Watcher { results })
 }
 // ANCHOR_END: watch
 
