@@ -5,13 +5,11 @@
 //! refused; and `chapter-11-host serve` answers real HTTP requests on
 //! 127.0.0.1.
 
-use std::io::{Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::net::SocketAddr;
 use std::path::Path;
 use std::process::Command;
-use std::time::Duration;
 
-use workbook_tests::server::Server;
+use workbook_tests::server::{Server, request};
 use workbook_tests::{
     assert_fails_clearly, assert_output_snapshot, guest_wasm, host, missing_wasm, root, run_host,
     write_temp,
@@ -201,27 +199,7 @@ fn garbage_and_a_missing_file_are_refused() {
 // ---------------------------------------------------------------- the server
 
 fn get(addr: SocketAddr, path: &str) -> (u16, String) {
-    let mut stream = TcpStream::connect(addr).expect("connect");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).expect("an answer");
-    let status = answer
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| panic!("not an HTTP answer: {answer:?}"));
-    let body = answer
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b)
-        .unwrap_or_default();
-    (status, body.to_string())
+    request(addr, "GET", path, "")
 }
 
 #[test]

@@ -5,13 +5,12 @@
 //! tour (the host without a subcommand) is the snapshot.
 
 use std::ffi::OsStr;
-use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
 use std::process::{Command, ExitStatus};
 use std::time::Duration;
 
-use workbook_tests::server::Server;
+use workbook_tests::server::{Server, request};
 use workbook_tests::{
     assert_fails_clearly, assert_output_snapshot, guest_wasm, host, imports_and_exports,
     missing_wasm, run_host, run_host_with, wasm_from_wat, write_temp,
@@ -38,32 +37,6 @@ fn stop(server: Server) -> (ExitStatus, String) {
     server
         .stop()
         .unwrap_or_else(|e| panic!("the server stops: {e}"))
-}
-
-/// One HTTP/1.1 request on a connection of its own: the status and the body.
-fn request(addr: SocketAddr, method: &str, path: &str, body: &str) -> (u16, String) {
-    let mut stream = TcpStream::connect(addr).expect("connect");
-    stream
-        .set_read_timeout(Some(Duration::from_secs(30)))
-        .unwrap();
-    write!(
-        stream,
-        "{method} {path} HTTP/1.1\r\nhost: 127.0.0.1\r\nconnection: close\r\ncontent-length: {}\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
-    let mut answer = String::new();
-    stream.read_to_string(&mut answer).expect("an answer");
-    let status = answer
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| panic!("not an HTTP answer: {answer:?}"));
-    let body = answer
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b)
-        .unwrap_or_default();
-    (status, body.to_string())
 }
 
 fn get(addr: SocketAddr, path: &str) -> (u16, String) {

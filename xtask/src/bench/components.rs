@@ -12,12 +12,11 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 
-use super::{machine, seconds, spinner};
+use super::{machine, seconds};
 use crate::cargo::{self, Messages};
 use crate::guests::GuestBuild;
-use crate::process;
 use crate::toolchain::Toolchain;
 
 /// The host that measures, and the guests compared.
@@ -76,15 +75,8 @@ pub fn measure(
         cmd.arg("--quick");
     }
     cmd.args(&release).current_dir(root);
-    let out = process::run_captured(cmd, TIMEOUT)?;
-    if !out.success() {
-        bail!(
-            "{PACKAGE} measure {}:\n{}",
-            out.ending(),
-            out.stderr_text().trim_end()
-        );
-    }
-    text += &out.stdout_text();
+    let stdout = super::stdout_of(cmd, &format!("{PACKAGE} measure"), TIMEOUT)?;
+    text += &stdout;
     text += &build_times(root, messages)?;
     Ok(text)
 }
@@ -161,15 +153,9 @@ fn build_times(root: &Path, messages: Messages) -> Result<String> {
 
 /// `cargo xtask bench components`.
 pub fn command(root: &Path, toolchain: &Toolchain, quick: bool) -> Result<bool> {
-    let started = Instant::now();
-    let bar =
-        spinner("chapter 11: guests in release, the release host, then the calls and the builds");
-    let result = measure(root, toolchain, quick, Messages::Capture);
-    bar.finish_and_clear();
-    print!("{}", result?);
-    println!(
-        "bench components: chapter 11's component against chapter 5's core module, in {}",
-        seconds(started.elapsed())
-    );
-    Ok(true)
+    super::command(
+        "chapter 11: guests in release, the release host, then the calls and the builds",
+        "bench components: chapter 11's component against chapter 5's core module,",
+        || measure(root, toolchain, quick, Messages::Capture),
+    )
 }

@@ -8,14 +8,12 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 
-use super::{seconds, spinner};
 use crate::cargo::{self, Messages};
 use crate::guests::{self, GuestBuild};
-use crate::process;
 use crate::toolchain::Toolchain;
 
 /// The package and program that measure, and the handler they serve.
@@ -62,15 +60,8 @@ pub fn measure(
         cmd.arg("--quick");
     }
     cmd.args(&wasm).current_dir(root);
-    let out = process::run_captured(cmd, TIMEOUT)?;
-    if !out.success() {
-        bail!(
-            "{PACKAGE} measure {}:\n{}",
-            out.ending(),
-            out.stderr_text().trim_end()
-        );
-    }
-    let figures = out.stdout_text();
+    let stdout = super::stdout_of(cmd, &format!("{PACKAGE} measure"), TIMEOUT)?;
+    let figures = stdout;
     let published = compare_with_published(root, &figures)?;
     Ok(format!("{figures}{published}"))
 }
@@ -106,15 +97,9 @@ fn compare_with_published(root: &Path, figures: &str) -> Result<String> {
 
 /// `cargo xtask bench edge`.
 pub fn command(root: &Path, toolchain: &Toolchain, quick: bool) -> Result<bool> {
-    let started = Instant::now();
-    let bar = spinner("chapter 9: building the release server, then loading it over loopback");
-    let result = measure(root, toolchain, quick, Messages::Capture);
-    bar.finish_and_clear();
-    let text = result?;
-    print!("{text}");
-    println!(
-        "bench edge: loaded chapter 9's server with fresh and reused instances, and beside hostile requests, in {}",
-        seconds(started.elapsed())
-    );
-    Ok(true)
+    super::command(
+        "chapter 9: building the release server, then loading it over loopback",
+        "bench edge: loaded chapter 9's server with fresh and reused instances, and beside hostile requests,",
+        || measure(root, toolchain, quick, Messages::Capture),
+    )
 }

@@ -9,14 +9,12 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 
-use super::{seconds, spinner};
 use crate::cargo::{self, Messages};
 use crate::guests::{self, GuestBuild};
-use crate::process;
 use crate::toolchain::Toolchain;
 
 /// The package and program that measure, and the guests it loads.
@@ -58,28 +56,14 @@ pub fn measure(
         cmd.arg("--quick");
     }
     cmd.current_dir(root);
-    let out = process::run_captured(cmd, TIMEOUT)?;
-    if !out.success() {
-        bail!(
-            "{PACKAGE} measure {}:\n{}",
-            out.ending(),
-            out.stderr_text().trim_end()
-        );
-    }
-    Ok(out.stdout_text())
+    super::stdout_of(cmd, &format!("{PACKAGE} measure"), TIMEOUT)
 }
 
 /// `cargo xtask bench game`.
 pub fn command(root: &Path, toolchain: &Toolchain, quick: bool) -> Result<bool> {
-    let started = Instant::now();
-    let bar = spinner("chapter 10: the cost of a frame of scripts, and of a reload");
-    let result = measure(root, toolchain, quick, Messages::Capture);
-    bar.finish_and_clear();
-    let text = result?;
-    print!("{text}");
-    println!(
-        "bench game: measured chapter 10's frame cost and reload latency in {}",
-        seconds(started.elapsed())
-    );
-    Ok(true)
+    super::command(
+        "chapter 10: the cost of a frame of scripts, and of a reload",
+        "bench game: measured chapter 10's frame cost and reload latency",
+        || measure(root, toolchain, quick, Messages::Capture),
+    )
 }

@@ -18,9 +18,35 @@ pub mod edge;
 pub mod game;
 pub mod sandbox;
 
-use std::time::Duration;
+use std::process::Command;
+use std::time::{Duration, Instant};
 
+use anyhow::{Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::process;
+
+/// Run a measuring program (`what` names it in an error) and return what it
+/// printed; if it fails or outlives `timeout`, an error with its stderr.
+pub fn stdout_of(cmd: Command, what: &str, timeout: Duration) -> Result<String> {
+    let out = process::run_captured(cmd, timeout)?;
+    if !out.success() {
+        bail!("{what} {}:\n{}", out.ending(), out.stderr_text().trim_end());
+    }
+    Ok(out.stdout_text())
+}
+
+/// A `cargo xtask bench …` command: `measure` under a spinner saying `doing`,
+/// then its figures and a one-line summary, `done` and how long it took.
+pub fn command(doing: &str, done: &str, measure: impl FnOnce() -> Result<String>) -> Result<bool> {
+    let started = Instant::now();
+    let bar = spinner(doing);
+    let result = measure();
+    bar.finish_and_clear();
+    print!("{}", result?);
+    println!("{done} in {}", seconds(started.elapsed()));
+    Ok(true)
+}
 
 /// A spinner that says what is being measured and for how long it has run.
 pub fn spinner(what: &str) -> ProgressBar {

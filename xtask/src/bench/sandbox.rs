@@ -8,14 +8,12 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 
-use super::{seconds, spinner};
 use crate::cargo::{self, Messages};
 use crate::guests::{self, GuestBuild};
-use crate::process;
 use crate::toolchain::Toolchain;
 
 /// The package that holds the measuring program, and the program.
@@ -54,28 +52,14 @@ pub fn measure(
         cmd.arg("--quick");
     }
     cmd.args(&wasm).current_dir(root);
-    let out = process::run_captured(cmd, TIMEOUT)?;
-    if !out.success() {
-        bail!(
-            "{PROGRAM} {}:\n{}",
-            out.ending(),
-            out.stderr_text().trim_end()
-        );
-    }
-    Ok(out.stdout_text())
+    super::stdout_of(cmd, PROGRAM, TIMEOUT)
 }
 
 /// `cargo xtask bench sandbox`.
 pub fn command(root: &Path, toolchain: &Toolchain, quick: bool) -> Result<bool> {
-    let started = Instant::now();
-    let bar = spinner("measuring chapter 6's defences (fuel, epochs, deadlines)");
-    let result = measure(root, toolchain, quick, Messages::Capture);
-    bar.finish_and_clear();
-    let text = result?;
-    print!("{text}");
-    println!(
-        "bench sandbox: measured the cost of fuel and epochs and the stop latency of a deadline in {}",
-        seconds(started.elapsed())
-    );
-    Ok(true)
+    super::command(
+        "measuring chapter 6's defences (fuel, epochs, deadlines)",
+        "bench sandbox: measured the cost of fuel and epochs and the stop latency of a deadline",
+        || measure(root, toolchain, quick, Messages::Capture),
+    )
 }
