@@ -83,7 +83,9 @@ struct WorkbookMetadata {
     #[serde(default, rename = "system-packages")]
     system_packages: Vec<String>,
     /// A guest's target when it is not `wasm32-wasip1`: `wasm32-wasip2` for a
-    /// component (read by `guests::GuestBuild`).
+    /// component. Read by `guests::GuestBuild` (which builds exercises' guests
+    /// too, so it reads it from `cargo metadata`); named here only so that
+    /// `deny_unknown_fields` accepts it.
     #[serde(default)]
     #[allow(dead_code)]
     target: Option<String>,
