@@ -1,6 +1,7 @@
 //! Chapter 7: chapter 1's guest in six VMs; bad input that some of them
-//! cannot run; the benchmark's guest; and `cargo xtask bench --quick`, whose
-//! rows and files must be complete (its figures are reported, never asserted).
+//! cannot run; the benchmark's guest; `cargo xtask bench --quick`, whose
+//! rows and files must be complete (its figures are reported, never asserted);
+//! and the full run the book shows, whose files must be what the code makes.
 
 mod debuggers;
 
@@ -234,6 +235,11 @@ fn the_benchmark_writes_a_row_per_vm_workload_and_metric() {
         assert_eq!(row["unit"], unit, "{row}");
     }
     assert_eq!(rows.len(), results.rows.len());
+    assert_every_row(results);
+}
+
+/// Every VM has every figure it should, each within its spread.
+fn assert_every_row(results: &Results) {
     for vm in vms::VMS {
         let mut wanted = vec![
             ("binary", "binary_size"),
@@ -305,4 +311,31 @@ fn the_books_tables_and_charts_show_every_vm() {
         about.contains("quick run") && about.contains(&results.machine),
         "{about}"
     );
+}
+
+/// The book shows the last full run (`book/src/measured/chapter-7/`): its
+/// results have every figure, and every table and chart there is exactly
+/// what today's code makes of those results (none was edited by hand, none
+/// is left behind by a change of the code).
+#[test]
+fn the_books_figures_are_a_full_run_and_its_files_are_current() {
+    let dir = vms::results_dir(&root(), Mode::Full);
+    let read = |name: &str| {
+        std::fs::read_to_string(dir.join(name)).unwrap_or_else(|e| {
+            panic!(
+                "{}/{name} (cargo xtask bench writes it): {e}",
+                dir.display()
+            )
+        })
+    };
+    let committed: Results = serde_json::from_str(&read("results.json")).unwrap();
+    assert_eq!(committed.mode, "full");
+    assert_every_row(&committed);
+    for (name, text) in vms::files(&root(), &committed).unwrap() {
+        assert!(
+            read(name) == text,
+            "{}/{name} is not what `cargo xtask bench` makes of results.json: run it and commit its files",
+            dir.display()
+        );
+    }
 }

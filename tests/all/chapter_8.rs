@@ -430,29 +430,11 @@ fn a_device_without_its_updates_folder_says_so() {
 
 #[test]
 fn bench_aot_measures_every_figure_in_one_run() {
-    let _measuring = workbook_tests::measuring();
-    let mut cmd = std::process::Command::new(workbook_tests::xtask_binary());
-    cmd.args(["bench", "aot"]).current_dir(root());
-    let out = xtask::process::run_captured(cmd, std::time::Duration::from_secs(3600))
-        .expect("cargo xtask bench aot runs");
-    assert!(
-        out.success(),
-        "cargo xtask bench aot: {}",
-        out.stderr_text()
-    );
-    let stdout = out.stdout_text();
-    let last = stdout.lines().last().unwrap_or_default();
-    assert!(
-        last.starts_with("bench aot: chapter 8 measured in "),
-        "{stdout}"
-    );
-    let kept = std::fs::read_to_string(xtask::bench::aot::results_file(&root())).unwrap();
-    assert!(
-        stdout.starts_with(&kept),
-        "the kept table is the one printed"
-    );
+    let stdout = workbook_tests::measured::quick_run(&["aot"], "bench aot: chapter 8 measured in ");
+    let kept = std::fs::read_to_string(xtask::bench::aot::results_file(&root(), true)).unwrap();
+    assert!(stdout.contains(&kept), "the kept table is the one printed");
     // Every figure is there and is a positive number (their sizes are
-    // reported, never asserted).
+    // reported, never asserted), in this run and in the book's.
     let rows = [
         "compile (Cranelift)",
         "load the precompiled .cwasm",
@@ -465,16 +447,23 @@ fn bench_aot_measures_every_figure_in_one_run() {
         "chapter-8-host, compiling the .wasm",
         "chapter-8-host-device, loading Pulley's .cwasm",
     ];
-    for row in rows {
-        let line = kept
-            .lines()
-            .find(|l| l.trim_start().starts_with(row))
-            .unwrap_or_else(|| panic!("no row `{row}`:\n{kept}"));
-        let figure: f64 = line[row.len() + 2..]
-            .split_whitespace()
-            .next()
-            .and_then(|f| f.trim_end_matches('x').parse().ok())
-            .unwrap_or_else(|| panic!("no figure in `{line}`"));
-        assert!(figure > 0.0, "{line}");
+    let book = workbook_tests::measured::committed(xtask::bench::aot::BOOK_FILE);
+    for table in [&kept, &book] {
+        for row in rows {
+            let line = table
+                .lines()
+                .find(|l| l.trim_start().starts_with(row))
+                .unwrap_or_else(|| panic!("no row `{row}`:\n{table}"));
+            let figure: f64 = line[row.len() + 2..]
+                .split_whitespace()
+                .next()
+                .and_then(|f| f.trim_end_matches('x').parse().ok())
+                .unwrap_or_else(|| panic!("no figure in `{line}`"));
+            assert!(figure > 0.0, "{line}");
+        }
     }
+    workbook_tests::measured::assert_committed_has_the_shape_of(
+        xtask::bench::aot::BOOK_FILE,
+        &kept,
+    );
 }

@@ -10,6 +10,7 @@ use std::process::Command;
 use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
+pub mod measured;
 pub mod server;
 
 pub use xtask::process::Captured;
@@ -35,9 +36,9 @@ pub fn ladder() -> &'static xtask_book::size::Ladder {
     }
 }
 
-/// Held while a test runs chapter 7's benchmark (`cargo xtask bench`, or the
-/// book's build, which runs its quick mode): two runs at once would slow each
-/// other down and write the same files.
+/// Held while a test runs a measuring command (`cargo xtask bench …`, or the
+/// book's build, which runs chapters 3, 6 and 10's): two runs at once would
+/// slow each other down and write the same files.
 pub fn measuring() -> std::sync::MutexGuard<'static, ()> {
     static LOCK: Mutex<()> = Mutex::new(());
     LOCK.lock().unwrap_or_else(|e| e.into_inner())

@@ -133,7 +133,8 @@ pub enum Cmd {
         /// Also write every measurement as JSON rows to this file
         #[arg(long, value_name = "FILE")]
         json: Option<PathBuf>,
-        /// Fewer samples (3 instead of 25): quicker, noisier
+        /// Check that the command works: 3 samples instead of 25, on dev
+        /// builds (the book shows the last full run's figures)
         #[arg(long)]
         quick: bool,
     },
@@ -142,8 +143,13 @@ pub enum Cmd {
 #[derive(Subcommand)]
 pub enum Bench {
     /// Chapter 8: compile against load, Cranelift against Pulley, and the
-    /// full and the runtime-only host's binary size and peak memory
-    Aot,
+    /// full and the runtime-only host's binary size and peak memory (release
+    /// builds; the book shows the last full run's table)
+    Aot {
+        /// Check that the command works, on the dev builds (figures worth nothing)
+        #[arg(long)]
+        quick: bool,
+    },
     /// The first `cargo xtask run chapter-1` of a fresh clone, cold, against a
     /// reader's own first Wasmtime host (`cargo new`, `cargo add`, `cargo build`)
     Build,
@@ -158,7 +164,8 @@ pub enum Bench {
     /// instances against a reused one, each allocator setting, and `/hello`
     /// beside hostile requests
     Edge {
-        /// The book's short measurement (1 s per setup) instead of the full one (5 s)
+        /// Check that the command works: 1 s per setup instead of 5, on the
+        /// dev build (the book shows the last full run's figures)
         #[arg(long)]
         quick: bool,
     },
@@ -173,7 +180,8 @@ pub enum Bench {
     /// Chapter 11: the component against chapter 5's core module: guest size,
     /// the cost of passing bytes both ways (release build), the host's rebuild
     Components {
-        /// The book's short measurement (2,000 calls instead of 20,000)
+        /// Check that the command works: 2,000 calls instead of 20,000, on
+        /// the dev host (the book shows the last full run's figures)
         #[arg(long)]
         quick: bool,
     },

@@ -113,9 +113,9 @@ fn dispatch(command: Cmd) -> Result<bool> {
             ..
         } => bench::sandbox::command(root, &guest_toolchain(root)?, quick),
         Cmd::Bench {
-            what: Some(Bench::Aot),
+            what: Some(Bench::Aot { quick }),
             ..
-        } => bench::aot::command(root, &guest_toolchain(root)?),
+        } => bench::aot::command(root, &guest_toolchain(root)?, quick),
         Cmd::Bench {
             what: Some(Bench::Edge { quick }),
             ..

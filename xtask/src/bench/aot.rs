@@ -1,8 +1,9 @@
 //! `bench aot`: chapter 8's measurements. Builds chapter 1's and chapter 8's
 //! guests in release and both of chapter 8's hosts in the `vm-bench` profile
 //! (one cargo invocation each: their Wasmtimes differ), then runs
-//! `chapter-8-host measure`, which measures everything in one run. Its table
-//! is kept in `target/bench/aot/measurements.txt`, where the book reads it.
+//! `chapter-8-host measure`, which measures everything in one run. A full
+//! run's table is kept for the book ([`BOOK_FILE`]); `--quick` runs it on the
+//! dev builds instead (see [`super`]).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -10,35 +11,42 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
-use crate::cargo::{Messages, build_in_profile, native_target_dir};
+use crate::cargo::{Messages, build_in_profile};
 use crate::guests::{self, GuestBuild};
 use crate::toolchain::Toolchain;
 
-/// The profile of what measures (the root `Cargo.toml`; CONTRIBUTING.md).
-pub const PROFILE: &str = "vm-bench";
-/// How long the measuring run may take: it is seconds.
+/// How long the measuring run may take: it is seconds (a minute on the dev
+/// builds).
 const LIMIT: Duration = Duration::from_secs(600);
 
-/// Where the measurements are kept.
-pub fn results_file(root: &Path) -> PathBuf {
-    native_target_dir(root).join("bench/aot/measurements.txt")
+/// What a run keeps, under `book/src/measured/` (a full run; [`super::keep`]).
+pub const BOOK_FILE: &str = "chapter-8/measurements.txt";
+
+/// Where a run's table is kept.
+pub fn results_file(root: &Path, quick: bool) -> PathBuf {
+    super::kept_file(root, quick, BOOK_FILE)
 }
 
-/// `cargo xtask bench aot`: measure, print the table and a summary.
-pub fn command(root: &Path, toolchain: &Toolchain) -> Result<bool> {
+/// `cargo xtask bench aot [--quick]`: measure, print the table and a summary.
+pub fn command(root: &Path, toolchain: &Toolchain, quick: bool) -> Result<bool> {
     let start = Instant::now();
-    let table = measure(root, toolchain)?;
+    let table = measure(root, toolchain, quick)?;
+    if quick {
+        print!("{}", super::QUICK_NOTE);
+    }
     print!("{table}");
     println!(
         "bench aot: chapter 8 measured in {}, kept in {}",
         super::seconds(start.elapsed()),
-        crate::report::rel(root, &results_file(root))
+        crate::report::rel(root, &results_file(root, quick))
     );
     Ok(true)
 }
 
-/// Build what is measured, measure it, keep the table; returns the table.
-pub fn measure(root: &Path, toolchain: &Toolchain) -> Result<String> {
+/// Build what is measured (release; `quick`: dev), measure it, keep the
+/// table; returns the table.
+pub fn measure(root: &Path, toolchain: &Toolchain, quick: bool) -> Result<String> {
+    let profile = super::profile(quick);
     let packages = vec!["chapter-1-guest".to_string(), "chapter-8-guest".to_string()];
     let bar = super::spinner("bench aot: building the guests (release)");
     let wasm = GuestBuild::new(root.join("Cargo.toml"), packages, guests::target_dir(root))
@@ -49,8 +57,8 @@ pub fn measure(root: &Path, toolchain: &Toolchain) -> Result<String> {
     let mut exes = Vec::new();
     for host in ["chapter-8-host", "chapter-8-host-device"] {
         // Cargo shows its progress: the first build is a release Wasmtime.
-        eprintln!("bench aot: building {host} (the {PROFILE} profile)");
-        exes.push(build_in_profile(root, host, host, PROFILE, &[])?);
+        eprintln!("bench aot: building {host} (the {profile} profile)");
+        exes.push(build_in_profile(root, host, host, profile, &[])?);
     }
     let mut cmd = Command::new(&exes[0]);
     cmd.arg("measure")
@@ -74,10 +82,6 @@ pub fn measure(root: &Path, toolchain: &Toolchain) -> Result<String> {
         out.stdout_text(),
         super::machine()
     );
-    let file = results_file(root);
-    if let Some(dir) = file.parent() {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    }
-    std::fs::write(&file, &table).with_context(|| format!("cannot write {}", file.display()))?;
+    super::keep(root, quick, BOOK_FILE, &table)?;
     Ok(table)
 }

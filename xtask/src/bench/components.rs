@@ -6,7 +6,8 @@
 //! the host crate takes to compile again after an edit (dev profile, as a
 //! reader builds it).
 //!
-//! The book builds with the quick measurement.
+//! A full run keeps its figures for the book ([`BOOK_FILE`]); `--quick` runs
+//! it on the dev host (see [`super`]).
 
 use std::path::Path;
 use std::process::Command;
@@ -33,7 +34,7 @@ const HOSTS: [(&str, &str); 2] = [
     ("chapter-11-host", "chapters/chapter-11-components/host/src"),
 ];
 
-/// Where the book's copy goes, under `book/src/generated/`.
+/// What a run keeps, under `book/src/measured/` (a full run; [`super::keep`]).
 pub const BOOK_FILE: &str = "chapter-11/costs.txt";
 
 const TIMEOUT: Duration = Duration::from_secs(300);
@@ -67,8 +68,9 @@ pub fn measure(
     );
     // Call cost: the host's `measure`, on the release guests (a debug
     // guest's own code would weigh more than the passing).
+    let profile = super::profile(quick);
     let exes =
-        cargo::build_hosts_with_profile(&manifest, &[PACKAGE.to_string()], messages, "vm-bench")?;
+        cargo::build_hosts_with_profile(&manifest, &[PACKAGE.to_string()], messages, profile)?;
     let mut cmd = Command::new(&exes[PACKAGE]);
     cmd.arg("measure");
     if quick {
@@ -153,9 +155,14 @@ fn build_times(root: &Path, messages: Messages) -> Result<String> {
 
 /// `cargo xtask bench components`.
 pub fn command(root: &Path, toolchain: &Toolchain, quick: bool) -> Result<bool> {
-    super::command(
-        "chapter 11: guests in release, the release host, then the calls and the builds",
-        "bench components: chapter 11's component against chapter 5's core module,",
+    super::kept_command(
+        root,
+        quick,
+        BOOK_FILE,
+        (
+            "chapter 11: guests in release, the host, then the calls and the builds",
+            "bench components: chapter 11's component against chapter 5's core module,",
+        ),
         || measure(root, toolchain, quick, Messages::Capture),
     )
 }

@@ -2,9 +2,8 @@
 //! `chapter-9-host` (the `vm-bench` profile, whose Wasmtime is the one
 //! chapter 7's benchmark already built). The host's `measure` subcommand
 //! starts each server, loads it over loopback and stops it; this command
-//! builds it and shows what it printed.
-//!
-//! The book builds with the quick measurement (about ten seconds once built).
+//! builds it and shows what it printed, and a full run keeps it for the
+//! book ([`BOOK_FILE`]). `--quick` runs it on the dev build (see [`super`]).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -24,14 +23,14 @@ pub const GUEST: &str = "chapter-9-guest";
 /// about 40 s; a first release build is not part of it).
 const TIMEOUT: Duration = Duration::from_secs(300);
 
-/// Where the book's copy of the quick measurement goes, under `book/src/generated/`.
+/// What a run keeps, under `book/src/measured/` (a full run; [`super::keep`]).
 pub const BOOK_FILE: &str = "chapter-9/load.txt";
 
 /// Wasmtime's published instantiation time, which the figures are compared with.
 const PUBLISHED: &str = "chapters/chapter-9-edge/published.toml";
 
-/// Build the guest and the release host; run `measure` (`quick`: the book's
-/// version); return what it printed.
+/// Build the guest and the host (release; `quick`: dev); run `measure`
+/// (`quick`: 1 s per setup instead of 5); return what it printed.
 pub fn measure(
     root: &Path,
     toolchain: &Toolchain,
@@ -49,7 +48,7 @@ pub fn measure(
         &root.join("Cargo.toml"),
         &[PACKAGE.to_string()],
         messages,
-        "vm-bench",
+        super::profile(quick),
     )?;
     let program: &PathBuf = exes
         .get(PACKAGE)
@@ -61,9 +60,11 @@ pub fn measure(
     }
     cmd.args(&wasm).current_dir(root);
     let stdout = super::stdout_of(cmd, &format!("{PACKAGE} measure"), TIMEOUT)?;
-    let figures = stdout;
-    let published = compare_with_published(root, &figures)?;
-    Ok(format!("{figures}{published}"))
+    let published = compare_with_published(root, &stdout)?;
+    Ok(format!(
+        "measured on {}\n{stdout}{published}",
+        super::machine()
+    ))
 }
 
 /// The line that sets the instantiation time measured here beside Wasmtime's
@@ -97,9 +98,14 @@ fn compare_with_published(root: &Path, figures: &str) -> Result<String> {
 
 /// `cargo xtask bench edge`.
 pub fn command(root: &Path, toolchain: &Toolchain, quick: bool) -> Result<bool> {
-    super::command(
-        "chapter 9: building the release server, then loading it over loopback",
-        "bench edge: loaded chapter 9's server with fresh and reused instances, and beside hostile requests,",
+    super::kept_command(
+        root,
+        quick,
+        BOOK_FILE,
+        (
+            "chapter 9: building the server, then loading it over loopback",
+            "bench edge: loaded chapter 9's server with fresh and reused instances, and beside hostile requests,",
+        ),
         || measure(root, toolchain, quick, Messages::Capture),
     )
 }

@@ -1,6 +1,15 @@
 //! `cargo xtask bench`: measuring commands. Their figures go into notes and
 //! onto pages; no test enforces a time.
 //!
+//! The commands that measure speed build what they measure in the `vm-bench`
+//! profile (release), as a product ships. A full run keeps the figures a page
+//! shows in `book/src/measured/` ([`keep`]), which is committed: the book is
+//! built from them without building anything in release, and a reader who
+//! runs the command again sees their own figures in `git diff`. With
+//! `--quick`, the command runs end to end on the `dev` build the tests
+//! already made, with few samples: a check that it works, whose figures say
+//! little and are kept under `target/bench/quick/` only ([`profile`]).
+//!
 //! | module | measures |
 //! | --- | --- |
 //! | [`aot`] | `bench aot`: chapter 8's compile against load, Cranelift against Pulley, the full and the runtime-only host's size and memory |
@@ -18,10 +27,11 @@ pub mod edge;
 pub mod game;
 pub mod sandbox;
 
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::process;
@@ -39,12 +49,42 @@ pub fn stdout_of(cmd: Command, what: &str, timeout: Duration) -> Result<String> 
 /// A `cargo xtask bench …` command: `measure` under a spinner saying `doing`,
 /// then its figures and a one-line summary, `done` and how long it took.
 pub fn command(doing: &str, done: &str, measure: impl FnOnce() -> Result<String>) -> Result<bool> {
+    let (text, took) = timed(doing, measure)?;
+    print!("{text}");
+    println!("{done} in {}", seconds(took));
+    Ok(true)
+}
+
+/// `measure` under a spinner saying `doing`; what it returned, and how long it took.
+fn timed(doing: &str, measure: impl FnOnce() -> Result<String>) -> Result<(String, Duration)> {
     let started = Instant::now();
     let bar = spinner(doing);
     let result = measure();
     bar.finish_and_clear();
-    print!("{}", result?);
-    println!("{done} in {}", seconds(started.elapsed()));
+    Ok((result?, started.elapsed()))
+}
+
+/// [`command`] for a command whose figures a page shows: what `measure`
+/// printed is also kept as `file` ([`keep`]), and the summary says where. A
+/// quick run's output starts with [`QUICK_NOTE`].
+pub fn kept_command(
+    root: &Path,
+    quick: bool,
+    file: &str,
+    (doing, done): (&str, &str),
+    measure: impl FnOnce() -> Result<String>,
+) -> Result<bool> {
+    let (text, took) = timed(doing, measure)?;
+    if quick {
+        print!("{QUICK_NOTE}");
+    }
+    print!("{text}");
+    let kept = keep(root, quick, file, &text)?;
+    println!(
+        "{done} in {}; kept in {}",
+        seconds(took),
+        crate::report::rel(root, &kept)
+    );
     Ok(true)
 }
 
@@ -80,4 +120,43 @@ pub fn machine() -> String {
         .unwrap_or_else(|| "an unknown CPU".to_string());
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     format!("{model}, {cores} cores")
+}
+
+/// The cargo profile a measuring command builds its hosts in: `vm-bench`
+/// (release, stripped) for a full run; `dev` for a quick one, which checks
+/// that the command works on the build the tests made and measures nothing
+/// worth showing.
+pub fn profile(quick: bool) -> &'static str {
+    if quick { "dev" } else { "vm-bench" }
+}
+
+/// The first line of a quick run's output, which says what its figures are.
+pub const QUICK_NOTE: &str = "(--quick: a check that this command works, on the dev build; figures of a full run are in book/src/measured/)\n";
+
+/// Where the figures of full runs are kept for the book (committed).
+pub fn measured_dir(root: &Path) -> PathBuf {
+    root.join("book").join("src").join("measured")
+}
+
+/// Where a run keeps its file `name` (`chapter-9/load.txt`): under
+/// [`measured_dir`] for a full run, under `target/bench/quick/` for a quick one.
+pub fn kept_file(root: &Path, quick: bool, name: &str) -> PathBuf {
+    if quick {
+        crate::cargo::native_target_dir(root)
+            .join("bench")
+            .join("quick")
+            .join(name)
+    } else {
+        measured_dir(root).join(name)
+    }
+}
+
+/// Keep a run's `text` as its file `name` ([`kept_file`]); returns the path.
+pub fn keep(root: &Path, quick: bool, name: &str, text: &str) -> Result<PathBuf> {
+    let path = kept_file(root, quick, name);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(path)
 }

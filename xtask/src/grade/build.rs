@@ -28,39 +28,72 @@ pub fn build(
     tree: &Tree,
     progress: &dyn Fn(&str),
 ) -> Result<Built> {
-    let manifest = exercise.workspace_manifest(root, tree);
-    let packages_of = |folders: &[String]| -> Result<Vec<String>> {
-        folders
-            .iter()
-            .map(|f| exercise.package(root, tree, f))
-            .collect()
-    };
     let mut guest_map = BTreeMap::new();
     let guest_folders = exercise.guest_folders();
     if !guest_folders.is_empty() {
         progress("building the guest");
-        let wasm = GuestBuild::new(
-            &manifest,
-            packages_of(&guest_folders)?,
-            guests::target_dir(root),
-        )
-        .run(toolchain, Messages::Capture)
-        .context("the guest does not build")?;
-        guest_map = guest_folders.into_iter().zip(wasm).collect();
+        for (from, folders) in by_tree(exercise, tree, guest_folders) {
+            let wasm = GuestBuild::new(
+                exercise.workspace_manifest(root, &from),
+                packages_of(root, exercise, &from, &folders)?,
+                guests::target_dir(root),
+            )
+            .run(toolchain, Messages::Capture)
+            .context("the guest does not build")?;
+            guest_map.extend(folders.into_iter().zip(wasm));
+        }
     }
     let mut host_map = BTreeMap::new();
     let host_folders = exercise.host_folders();
     if !host_folders.is_empty() {
         progress("building the host");
-        let packages = packages_of(&host_folders)?;
-        let exes = cargo::build_hosts(&manifest, &packages, Messages::Capture)
-            .context("the host does not build")?;
-        for (folder, package) in host_folders.into_iter().zip(packages) {
-            host_map.insert(folder, exes[&package].clone());
+        for (from, folders) in by_tree(exercise, tree, host_folders) {
+            let manifest = exercise.workspace_manifest(root, &from);
+            let packages = packages_of(root, exercise, &from, &folders)?;
+            let exes = cargo::build_hosts(&manifest, &packages, Messages::Capture)
+                .context("the host does not build")?;
+            for (folder, package) in folders.into_iter().zip(packages) {
+                host_map.insert(folder, exes[&package].clone());
+            }
         }
     }
     Ok(Built {
         guests: guest_map,
         hosts: host_map,
     })
+}
+
+/// The package names of an exercise's crate `folders` in `tree`.
+fn packages_of(
+    root: &Path,
+    exercise: &Exercise,
+    tree: &Tree,
+    folders: &[String],
+) -> Result<Vec<String>> {
+    folders
+        .iter()
+        .map(|f| exercise.package(root, tree, f))
+        .collect()
+}
+
+/// Which tree each crate folder is built from. A reference answer changes
+/// only the files of the exercise's `edit` list; a crate folder holding none
+/// of them is the same crate in the starters' tree, already built there (or
+/// soon), so the solution uses that build instead of compiling and linking
+/// a renamed copy of it (a host is a 60 MB executable linking Wasmtime).
+/// An exercise with a workspace of its own is built where it is.
+fn by_tree(exercise: &Exercise, tree: &Tree, folders: Vec<String>) -> Vec<(Tree, Vec<String>)> {
+    if *tree != Tree::Solutions || exercise.has_own_workspace() {
+        return vec![(tree.clone(), folders)];
+    }
+    let (edited, unedited): (Vec<String>, Vec<String>) = folders.into_iter().partition(|folder| {
+        exercise
+            .edit
+            .iter()
+            .any(|file| file.starts_with(&format!("{folder}/")))
+    });
+    [(tree.clone(), edited), (Tree::Exercises, unedited)]
+        .into_iter()
+        .filter(|(_, folders)| !folders.is_empty())
+        .collect()
 }

@@ -11,7 +11,8 @@ use xtask::chapters;
 
 use super::{dir, generated_dir};
 
-/// The markdown pages of the book, relative to `book/src`, generated ones left out.
+/// The markdown pages of the book, relative to `book/src`; generated ones and
+/// the measurements' files (`measured/`) left out.
 pub fn pages(root: &Path) -> Result<Vec<PathBuf>> {
     let src = dir(root).join("src");
     let mut pages = Vec::new();
@@ -22,7 +23,7 @@ pub fn pages(root: &Path) -> Result<Vec<PathBuf>> {
         {
             let path = entry?.path();
             if path.is_dir() {
-                if path != generated_dir(root) {
+                if path != generated_dir(root) && path != xtask::bench::measured_dir(root) {
                     stack.push(path);
                 }
             } else if path.extension().is_some_and(|e| e == "md") {

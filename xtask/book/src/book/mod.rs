@@ -6,8 +6,10 @@
 //! generated into `book/src/generated/` (gitignored) before each build:
 //! the hosts' outputs from their snapshots (every `.snap` of a chapter's
 //! `snapshots/` folder), the WAT of guests (wasmprinter), chapter 3's size
-//! table and chart, chapter 6's measured costs, and chapter 7's benchmark
-//! tables and charts.
+//! table and chart, chapter 6's measured costs, and chapter 10's paths and
+//! figures. The measurements that need release builds (chapters 7, 8, 9 and
+//! 11) are not made here: the full runs of their `cargo xtask bench …`
+//! commands keep them in `book/src/measured/` (committed).
 
 //!
 //! | module | holds |
@@ -49,8 +51,8 @@ pub fn generated_dir(root: &Path) -> PathBuf {
     dir(root).join("src").join("generated")
 }
 
-/// Write every generated include: outputs, WAT, chapter 3's size files, and
-/// chapters 7 and 8's measurements.
+/// Write every generated include: outputs, WAT, the exercises' tables,
+/// chapter 3's size files, and chapters 6 and 10's measurements.
 pub fn generate(root: &Path, toolchain: &Toolchain) -> Result<()> {
     let generated = generated_dir(root);
     let outputs = generated.join("outputs");
@@ -110,32 +112,12 @@ pub fn generate(root: &Path, toolchain: &Toolchain) -> Result<()> {
         &generated.join(xtask::bench::sandbox::BOOK_FILE),
         cost.as_bytes(),
     )?;
-    // Chapter 9's load test, the quick measurement (release build).
-    let load = xtask::bench::edge::measure(root, toolchain, true, Messages::Capture)
-        .context("measuring chapter 9's server (cargo xtask bench edge --quick)")?;
-    write_if_changed(
-        &generated.join(xtask::bench::edge::BOOK_FILE),
-        load.as_bytes(),
-    )?;
     // Chapter 10's paths (a real headless game with each script, drawn) and
     // its figures (`cargo xtask bench game --quick`).
     crate::game::book_files(root, toolchain, &generated)?;
-    // Chapter 11's costs, the quick measurement (release host).
-    let costs = xtask::bench::components::measure(root, toolchain, true, Messages::Capture)
-        .context("measuring chapter 11's components (cargo xtask bench components --quick)")?;
-    write_if_changed(
-        &generated.join(xtask::bench::components::BOOK_FILE),
-        costs.as_bytes(),
-    )?;
-    // Chapter 7's measurements: a quick run now; the last full run's files
-    // when there is one (the page says which it shows).
-    crate::vms::book_files(root, toolchain)?;
-    // Chapter 8's measurements, measured now (`cargo xtask bench aot`).
-    let table = xtask::bench::aot::measure(root, toolchain)?;
-    write_if_changed(
-        &generated.join("chapter-8").join("measurements.txt"),
-        table.as_bytes(),
-    )?;
+    // Chapters 7, 8, 9 and 11's measurements need release builds: their
+    // full runs keep them in `book/src/measured/` (`xtask::bench`), and the
+    // pages include them from there.
     Ok(())
 }
 

@@ -1,6 +1,7 @@
 //! Building what the benchmark runs: chapter 7's guest in release, and the
 //! `chapter-7-bench` program once per VM (each with that VM's feature alone)
-//! and once with none (the native baseline), in the `vm-bench` profile.
+//! and once with none (the native baseline), in the `vm-bench` profile (a
+//! quick run: `dev`, the build the tests made; see `xtask::bench`).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -16,8 +17,6 @@ pub const GUEST: &str = "chapter-7-guest";
 /// The package of the benchmark program, and the program.
 pub const HOST: &str = "chapter-7-host";
 pub const PROGRAM: &str = "chapter-7-bench";
-/// The cargo profile of the benchmark program (the root `Cargo.toml`).
-pub const PROFILE: &str = "vm-bench";
 
 /// Each build of the benchmark program: its cargo feature (none for the
 /// baseline) and the VMs it runs.
@@ -40,7 +39,8 @@ pub struct Built {
 }
 
 /// Build the guest and every program; says on stderr what it builds.
-pub fn build(root: &Path, toolchain: &Toolchain) -> Result<Built> {
+pub fn build(root: &Path, toolchain: &Toolchain, mode: super::Mode) -> Result<Built> {
+    let profile = xtask::bench::profile(mode == super::Mode::Quick);
     let chapter = xtask::chapters::find(root, "chapter-7")?;
     xtask::run::ensure_system_packages(&chapter)?;
     let bar = xtask::bench::spinner(&format!("bench: building {GUEST} (release)"));
@@ -54,10 +54,10 @@ pub fn build(root: &Path, toolchain: &Toolchain) -> Result<Built> {
     .with_context(|| format!("building {GUEST}"));
     bar.finish_and_clear();
     let guest = guest?.remove(0);
-    let out = super::results_dir(root, super::Mode::Full)
-        .parent()
-        .map(|p| p.join("bin"))
-        .context("no folder for the programs")?;
+    let out = xtask::cargo::native_target_dir(root)
+        .join("bench")
+        .join("vms")
+        .join(format!("bin-{profile}"));
     std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
     let mut programs = BTreeMap::new();
     for (feature, vms) in BUILDS {
@@ -68,11 +68,14 @@ pub fn build(root: &Path, toolchain: &Toolchain) -> Result<Built> {
         };
         // Cargo shows its own progress: the first build of each is minutes
         // long (a release build of the VM), and has no time limit here.
-        eprintln!("bench: building {PROGRAM} for {what} (the {PROFILE} profile)");
-        let exe = build_program(root, feature)?;
-        // Each build overwrites the last one's program: keep a copy per VM.
+        eprintln!("bench: building {PROGRAM} for {what} (the {profile} profile)");
+        let exe = build_program(root, feature, profile)?;
+        // Each build replaces the last one's program: keep each, as a hard
+        // link where the file system allows it (a dev build is 60-90 MB).
         let kept = out.join(format!("{PROGRAM}-{what}"));
-        std::fs::copy(&exe, &kept)
+        let _ = std::fs::remove_file(&kept);
+        std::fs::hard_link(&exe, &kept)
+            .or_else(|_| std::fs::copy(&exe, &kept).map(|_| ()))
             .with_context(|| format!("cannot copy {} to {}", exe.display(), kept.display()))?;
         for vm in vms {
             programs.insert(vm.to_string(), kept.clone());
@@ -81,12 +84,12 @@ pub fn build(root: &Path, toolchain: &Toolchain) -> Result<Built> {
     Ok(Built { guest, programs })
 }
 
-/// `cargo build --profile vm-bench -p chapter-7-host --bin chapter-7-bench
+/// `cargo build --profile PROFILE -p chapter-7-host --bin chapter-7-bench
 /// --no-default-features [--features FEATURE]`; returns the program.
-fn build_program(root: &Path, feature: &str) -> Result<PathBuf> {
+fn build_program(root: &Path, feature: &str, profile: &str) -> Result<PathBuf> {
     let mut extra = vec!["--no-default-features"];
     if !feature.is_empty() {
         extra.extend(["--features", feature]);
     }
-    xtask::cargo::build_in_profile(root, HOST, PROGRAM, PROFILE, &extra)
+    xtask::cargo::build_in_profile(root, HOST, PROGRAM, profile, &extra)
 }

@@ -8,10 +8,11 @@
 //! the cost of its VM. Every measurement is a process of its own (see
 //! [`measure`]), so that its peak memory is that of one VM doing one thing.
 //!
-//! Results go to `target/bench/vms/<mode>/` ([`results_dir`]): `rows.json`
-//! (what `--json` also writes), the tables and the charts. The book shows
-//! the last full run's files when there is one, otherwise the quick run's
-//! that it makes itself, and says which ([`book_files`]).
+//! A full run writes `results.json`, the tables and the charts into
+//! `book/src/measured/chapter-7/` ([`results_dir`]), which is committed and
+//! which the page includes. A quick run (3 samples, on dev builds: a check
+//! that the benchmark works, see `xtask::bench`) writes them into
+//! `target/bench/vms/quick/`.
 //!
 //! | module | holds |
 //! | --- | --- |
@@ -137,24 +138,45 @@ impl Results {
     }
 }
 
-/// Where a run of `mode` keeps its files.
+/// Where a run of `mode` keeps its files: the book's folder for a full run.
 pub fn results_dir(root: &Path, mode: Mode) -> PathBuf {
-    xtask::cargo::native_target_dir(root)
-        .join("bench")
-        .join("vms")
-        .join(mode.name())
+    match mode {
+        Mode::Full => xtask::bench::measured_dir(root).join("chapter-7"),
+        Mode::Quick => xtask::cargo::native_target_dir(root)
+            .join("bench")
+            .join("vms")
+            .join(mode.name()),
+    }
 }
 
-/// Where the book's chapter 7 files are generated.
-pub fn book_dir(root: &Path) -> PathBuf {
-    crate::book::generated_dir(root).join("chapter-7")
+/// The files a run writes, each with its text.
+pub fn files(root: &Path, results: &Results) -> Result<Vec<(&'static str, String)>> {
+    let published = published::load(root)?;
+    let verdict = verdict::load(root)?;
+    Ok(vec![
+        (
+            "results.json",
+            serde_json::to_string_pretty(results)? + "\n",
+        ),
+        ("about.md", tables::markdown_about(results)),
+        ("table.md", tables::markdown_table(results)),
+        ("ratios.md", tables::markdown_ratios(results)),
+        (
+            "size-and-memory.md",
+            tables::markdown_size_and_memory(results),
+        ),
+        ("run-time.svg", chart::run_time(results)?),
+        ("startup.svg", chart::startup(results)?),
+        ("published.md", published::markdown(&published, results)),
+        ("verdict.md", verdict::markdown(&verdict, results)),
+    ])
 }
 
 /// Build, measure every VM and the baseline, and write the results into
 /// [`results_dir`]. Shows progress on stderr.
 pub fn run(root: &Path, toolchain: &Toolchain, mode: Mode) -> Result<Results> {
     let started = Instant::now();
-    let built = build::build(root, toolchain)?;
+    let built = build::build(root, toolchain, mode)?;
     let rows = measure::measure(&built, mode)?;
     let results = Results {
         mode: mode.name().to_string(),
@@ -193,48 +215,14 @@ pub fn command(root: &Path, toolchain: &Toolchain, mode: Mode, json: Option<&Pat
     Ok(())
 }
 
-/// Write a run's rows, tables and charts into `dir`.
+/// Write a run's rows, tables and charts ([`files`]) into `dir`.
 pub fn write_files(root: &Path, dir: &Path, results: &Results) -> Result<()> {
-    let published = published::load(root)?;
-    let verdict = verdict::load(root)?;
     std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let files = [
-        (
-            "results.json",
-            serde_json::to_string_pretty(results)? + "\n",
-        ),
-        ("about.md", tables::markdown_about(results)),
-        ("table.md", tables::markdown_table(results)),
-        ("ratios.md", tables::markdown_ratios(results)),
-        (
-            "size-and-memory.md",
-            tables::markdown_size_and_memory(results),
-        ),
-        ("run-time.svg", chart::run_time(results)?),
-        ("startup.svg", chart::startup(results)?),
-        ("published.md", published::markdown(&published, results)),
-        ("verdict.md", verdict::markdown(&verdict, results)),
-    ];
-    for (name, text) in files {
+    for (name, text) in files(root, results)? {
         let path = dir.join(name);
         std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
     }
     Ok(())
-}
-
-/// The results the book shows: the last full run's, when there is one;
-/// otherwise a quick run made now. The quick run is made in any case, so
-/// that building the book proves the benchmark still works.
-pub fn book_files(root: &Path, toolchain: &Toolchain) -> Result<Results> {
-    let quick = run(root, toolchain, Mode::Quick)?;
-    let full = results_dir(root, Mode::Full).join("results.json");
-    let shown = match std::fs::read(&full) {
-        Ok(bytes) => serde_json::from_slice(&bytes)
-            .with_context(|| format!("cannot read {}", full.display()))?,
-        Err(_) => quick,
-    };
-    write_files(root, &book_dir(root), &shown)?;
-    Ok(shown)
 }
 
 /// The date and time now, in UTC (`date -u`).

@@ -81,13 +81,13 @@ pub fn geomean_ratio(results: &Results, vm: &str, baseline: &str) -> Option<f64>
 pub fn markdown_about(results: &Results) -> String {
     let how = match results.mode.as_str() {
         "full" => format!(
-            "the last full run of `cargo xtask bench` ({} samples a figure)",
+            "a full run of `cargo xtask bench` ({} samples a figure, release builds; run it \
+             to measure your own machine: it rewrites these files)",
             results.samples
         ),
         _ => format!(
-            "the quick run the book's build makes (`cargo xtask bench --quick`, {} samples a \
-             figure: noisier than a full run; `cargo xtask bench` makes the full run, which the \
-             book then shows)",
+            "a quick run (`cargo xtask bench --quick`, {} samples a figure, dev builds: a \
+             check that the benchmark works, not figures to compare)",
             results.samples
         ),
     };
