@@ -176,7 +176,7 @@ fn the_benchmark_guest_imports_only_the_host_function_and_exports_the_workloads(
 // ---------------------------------------------------------------- the benchmark
 
 /// `cargo xtask bench --quick --json FILE`, once per test binary: the JSON
-/// rows it wrote, and the results it kept in target/bench/vms/quick/.
+/// rows it wrote, and the results it kept in target/bench/quick/chapter-7/.
 fn quick_bench() -> &'static (Vec<serde_json::Value>, Results) {
     static RUN: OnceLock<(Vec<serde_json::Value>, Results)> = OnceLock::new();
     RUN.get_or_init(|| {

@@ -13,7 +13,7 @@ use std::time::Duration;
 use workbook_tests::server::{Server, request};
 use workbook_tests::{
     assert_fails_clearly, assert_output_snapshot, guest_wasm, host, imports_and_exports,
-    missing_wasm, root, run_host, run_host_with, wasm_from_wat, write_temp,
+    missing_wasm, run_host, run_host_with, wasm_from_wat, write_temp,
 };
 
 const CHAPTER: &str = "chapter-9";
@@ -235,12 +235,10 @@ fn the_load_generator_loads_only_this_machine_and_counts_its_answers() {
 #[test]
 fn bench_edge_runs_and_the_books_figures_are_its_own() {
     use xtask::bench::edge::BOOK_FILE;
-    let stdout =
-        workbook_tests::measured::quick_run(&["edge"], "bench edge: loaded chapter 9's server");
-    let kept = std::fs::read_to_string(xtask::bench::kept_file(&root(), true, BOOK_FILE)).unwrap();
-    assert!(
-        stdout.contains(&kept),
-        "the kept figures are the ones printed"
+    let kept = workbook_tests::measured::quick_run(
+        &["edge"],
+        "bench edge: loaded chapter 9's server",
+        BOOK_FILE,
     );
     for setup in ["fresh instances", "reused instance", "fresh, no pooling"] {
         assert!(kept.contains(setup), "no `{setup}` row:\n{kept}");

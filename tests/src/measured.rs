@@ -9,9 +9,11 @@ use std::time::Duration;
 
 use crate::{measuring, root, xtask_binary};
 
-/// `cargo xtask bench ARGS --quick`: its stdout, which must end with a line
-/// starting `summary`; the measuring lock is held while it runs.
-pub fn quick_run(args: &[&str], summary: &str) -> String {
+/// `cargo xtask bench ARGS --quick`, whose stdout must end with a line
+/// starting `summary`; returns what it kept as its file `name` (under
+/// `target/bench/quick/`), which must be what it printed. The measuring lock
+/// is held while it runs.
+pub fn quick_run(args: &[&str], summary: &str, name: &str) -> String {
     let _measuring = measuring();
     let mut cmd = std::process::Command::new(xtask_binary());
     cmd.arg("bench")
@@ -29,7 +31,14 @@ pub fn quick_run(args: &[&str], summary: &str) -> String {
     );
     let last = stdout.lines().last().unwrap_or_default();
     assert!(last.starts_with(summary), "{shown}:\n{stdout}");
-    stdout
+    let path = xtask::bench::kept_file(&root(), true, name);
+    let kept = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("{shown} kept no {}: {e}", path.display()));
+    assert!(
+        stdout.contains(&kept),
+        "{shown}: the kept figures are the ones printed"
+    );
+    kept
 }
 
 /// The committed file of a full run, `name` under `book/src/measured/`.

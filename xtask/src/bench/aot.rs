@@ -5,7 +5,7 @@
 //! run's table is kept for the book ([`BOOK_FILE`]); `--quick` runs it on the
 //! dev builds instead (see [`super`]).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -22,29 +22,18 @@ const LIMIT: Duration = Duration::from_secs(600);
 /// What a run keeps, under `book/src/measured/` (a full run; [`super::keep`]).
 pub const BOOK_FILE: &str = "chapter-8/measurements.txt";
 
-/// Where a run's table is kept.
-pub fn results_file(root: &Path, quick: bool) -> PathBuf {
-    super::kept_file(root, quick, BOOK_FILE)
-}
-
-/// `cargo xtask bench aot [--quick]`: measure, print the table and a summary.
+/// `cargo xtask bench aot [--quick]`: measure, print and keep the table, and
+/// a summary. (Cargo shows its own progress here, so no spinner is drawn
+/// over the whole run, as [`super::kept_command`] would.)
 pub fn command(root: &Path, toolchain: &Toolchain, quick: bool) -> Result<bool> {
     let start = Instant::now();
     let table = measure(root, toolchain, quick)?;
-    if quick {
-        print!("{}", super::QUICK_NOTE);
-    }
-    print!("{table}");
-    println!(
-        "bench aot: chapter 8 measured in {}, kept in {}",
-        super::seconds(start.elapsed()),
-        crate::report::rel(root, &results_file(root, quick))
-    );
-    Ok(true)
+    let done = ("bench aot: chapter 8 measured", start.elapsed());
+    super::show_and_keep(root, quick, BOOK_FILE, &table, done)
 }
 
-/// Build what is measured (release; `quick`: dev), measure it, keep the
-/// table; returns the table.
+/// Build what is measured (release; `quick`: dev) and measure it; returns
+/// the table.
 pub fn measure(root: &Path, toolchain: &Toolchain, quick: bool) -> Result<String> {
     let profile = super::profile(quick);
     let packages = vec!["chapter-1-guest".to_string(), "chapter-8-guest".to_string()];
@@ -82,6 +71,5 @@ pub fn measure(root: &Path, toolchain: &Toolchain, quick: bool) -> Result<String
         out.stdout_text(),
         super::machine()
     );
-    super::keep(root, quick, BOOK_FILE, &table)?;
     Ok(table)
 }

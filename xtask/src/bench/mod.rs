@@ -75,11 +75,23 @@ pub fn kept_command(
     measure: impl FnOnce() -> Result<String>,
 ) -> Result<bool> {
     let (text, took) = timed(doing, measure)?;
+    show_and_keep(root, quick, file, &text, (done, took))
+}
+
+/// Print a run's `text` (after [`QUICK_NOTE`] for a quick run), keep it as
+/// `file` ([`keep`]), and end with `DONE in TOOK; kept in PATH`.
+pub fn show_and_keep(
+    root: &Path,
+    quick: bool,
+    file: &str,
+    text: &str,
+    (done, took): (&str, Duration),
+) -> Result<bool> {
     if quick {
         print!("{QUICK_NOTE}");
     }
     print!("{text}");
-    let kept = keep(root, quick, file, &text)?;
+    let kept = keep(root, quick, file, text)?;
     println!(
         "{done} in {}; kept in {}",
         seconds(took),

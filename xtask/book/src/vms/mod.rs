@@ -12,7 +12,7 @@
 //! `book/src/measured/chapter-7/` ([`results_dir`]), which is committed and
 //! which the page includes. A quick run (3 samples, on dev builds: a check
 //! that the benchmark works, see `xtask::bench`) writes them into
-//! `target/bench/vms/quick/`.
+//! `target/bench/quick/chapter-7/`.
 //!
 //! | module | holds |
 //! | --- | --- |
@@ -138,15 +138,10 @@ impl Results {
     }
 }
 
-/// Where a run of `mode` keeps its files: the book's folder for a full run.
+/// Where a run of `mode` keeps its files: the book's folder for a full run
+/// (as every measuring command keeps its files: `xtask::bench::kept_file`).
 pub fn results_dir(root: &Path, mode: Mode) -> PathBuf {
-    match mode {
-        Mode::Full => xtask::bench::measured_dir(root).join("chapter-7"),
-        Mode::Quick => xtask::cargo::native_target_dir(root)
-            .join("bench")
-            .join("vms")
-            .join(mode.name()),
-    }
+    xtask::bench::kept_file(root, mode == Mode::Quick, "chapter-7")
 }
 
 /// The files a run writes, each with its text.
