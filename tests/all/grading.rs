@@ -268,6 +268,7 @@ fn a_guest_that_loops_forever_fails_within_bounded_time() {
     });
     let limits = Limits {
         host_timeout: Duration::from_secs(5),
+        ..Limits::default()
     };
     // With the host run twice: after the first run hangs, the second is not
     // started (it would wait out the same limit for the same reason).
@@ -460,4 +461,60 @@ fn list_shows_the_exercises_in_chapter_order() {
         .collect();
     assert_eq!(chapters.len(), manifest().exercises.len());
     assert!(chapters.is_sorted(), "{}", out.stdout_text());
+}
+
+/// `check` builds the student's hosts incrementally (an edit will follow, and
+/// then rustc recompiles the edited piece only): the cargo setting
+/// `build.incremental = false` of the workbook must not win over it, and
+/// Wasmtime, a registry crate, must stay the one shared build.
+#[test]
+fn a_checked_host_is_built_incrementally() {
+    let root = root();
+    let manifest = manifest();
+    let exercise = manifest.find("multiply").unwrap();
+    let tree = Tree::Exercises;
+    let package = exercise.package(&root, &tree, "host").unwrap();
+    let caches = xtask::cargo::native_target_dir(&root).join("debug/incremental");
+    let prefix = format!("{}-", package.replace('-', "_"));
+    let kept = || -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(&caches)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+            .map(|e| e.path())
+            .collect()
+    };
+    // A cache of an earlier `check` would pass this test on its own; and a
+    // host built before is not compiled again unless its source is newer.
+    for old in kept() {
+        std::fs::remove_dir_all(&old).unwrap();
+    }
+    let main = exercise.dir(&root, &tree).join(
+        exercise
+            .edit
+            .iter()
+            .find(|f| f.starts_with("host/"))
+            .unwrap(),
+    );
+    std::fs::File::options()
+        .append(true)
+        .open(&main)
+        .and_then(|file| file.set_modified(std::time::SystemTime::now()))
+        .unwrap();
+    let exes = xtask::cargo::build_exercise_hosts(
+        &exercise.workspace_manifest(&root, &tree),
+        std::slice::from_ref(&package),
+        true,
+    )
+    .expect("the starter's host builds");
+    assert!(exes[&package].is_file());
+    assert!(!kept().is_empty(), "no {prefix}* in {}", caches.display());
+    let wasmtime_caches = std::fs::read_dir(&caches)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("wasmtime-"))
+        .count();
+    assert_eq!(wasmtime_caches, 0, "Wasmtime was built incrementally");
 }

@@ -117,6 +117,22 @@ pub fn build_hosts(
     build_hosts_with_profile(manifest, packages, messages, "dev")
 }
 
+/// [`build_hosts`] for the grader: messages captured, and `incremental`
+/// overriding the workbook's `build.incremental = false` for the exercise's
+/// own crates (cargo never builds a registry crate incrementally, so
+/// Wasmtime's build is shared either way).
+pub fn build_exercise_hosts(
+    manifest: &Path,
+    packages: &[String],
+    incremental: bool,
+) -> Result<BTreeMap<String, PathBuf>> {
+    let mut cmd = host_build_command(manifest, packages, "dev");
+    if incremental {
+        cmd.env("CARGO_INCREMENTAL", "1");
+    }
+    executables_of(cmd, packages, Messages::Capture)
+}
+
 /// [`build_hosts`] with a cargo profile of the workspace (`dev`, `fuzz`).
 pub fn build_hosts_with_profile(
     manifest: &Path,
@@ -124,6 +140,13 @@ pub fn build_hosts_with_profile(
     messages: Messages,
     profile: &str,
 ) -> Result<BTreeMap<String, PathBuf>> {
+    let cmd = host_build_command(manifest, packages, profile);
+    executables_of(cmd, packages, messages)
+}
+
+/// `cargo build` of `packages` of the workspace at `manifest`, in `profile`,
+/// into the workbook's one target dir.
+fn host_build_command(manifest: &Path, packages: &[String], profile: &str) -> Command {
     let mut cmd = native_cargo();
     cmd.args([
         "build",
@@ -140,6 +163,16 @@ pub fn build_hosts_with_profile(
     for package in packages {
         cmd.args(["--package", package]);
     }
+    cmd
+}
+
+/// Run a host build and return each package's executable (and those of its
+/// other binaries, by name).
+fn executables_of(
+    cmd: Command,
+    packages: &[String],
+    messages: Messages,
+) -> Result<BTreeMap<String, PathBuf>> {
     let stdout = run_build(cmd, &packages.join(", "), messages)?;
     let mut executables = BTreeMap::new();
     for message in Message::parse_stream(stdout.as_slice()) {

@@ -133,7 +133,7 @@ pub enum Cmd {
         /// Also write every measurement as JSON rows to this file
         #[arg(long, value_name = "FILE")]
         json: Option<PathBuf>,
-        /// Check that the command works: 3 samples instead of 25, on dev
+        /// Check that the command works: one sample instead of 25, on dev
         /// builds (the book shows the last full run's figures)
         #[arg(long)]
         quick: bool,

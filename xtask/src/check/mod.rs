@@ -76,7 +76,8 @@ pub fn chapter_and_exercises(
 /// Whether a grade may be reused when nothing it depends on changed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reuse {
-    /// `check` and `watch`: a second check with no change is instant.
+    /// `check` and `watch`: a second check with no change is instant, and
+    /// the hosts are built incrementally, since an edit will follow.
     Unchanged,
     /// `grade` and `test`: build and run everything again.
     Never,
@@ -126,7 +127,10 @@ pub fn exercises_of(
                 toolchain,
                 exercise,
                 tree,
-                &Limits::default(),
+                &Limits {
+                    incremental: reuse == Reuse::Unchanged,
+                    ..Limits::default()
+                },
                 &|what| bar.set_message(format!("{id}: {what}")),
             );
             grade::cache::put(root, toolchain, exercise, tree, &result);

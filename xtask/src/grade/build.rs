@@ -20,12 +20,14 @@ pub struct Built {
     pub hosts: BTreeMap<String, PathBuf>,
 }
 
-/// Build the guests and hosts that the exercise's checks use.
+/// Build the guests and hosts that the exercise's checks use (the hosts
+/// incrementally when `incremental`, see [`super::Limits`]).
 pub fn build(
     root: &Path,
     toolchain: &Toolchain,
     exercise: &Exercise,
     tree: &Tree,
+    incremental: bool,
     progress: &dyn Fn(&str),
 ) -> Result<Built> {
     let mut guest_map = BTreeMap::new();
@@ -50,7 +52,7 @@ pub fn build(
         for (from, folders) in by_tree(exercise, tree, host_folders) {
             let manifest = exercise.workspace_manifest(root, &from);
             let packages = packages_of(root, exercise, &from, &folders)?;
-            let exes = cargo::build_hosts(&manifest, &packages, Messages::Capture)
+            let exes = cargo::build_exercise_hosts(&manifest, &packages, incremental)
                 .context("the host does not build")?;
             for (folder, package) in folders.into_iter().zip(packages) {
                 host_map.insert(folder, exes[&package].clone());

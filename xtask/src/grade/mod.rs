@@ -35,17 +35,23 @@ use crate::toolchain::Toolchain;
 
 pub use report::{Report, Total};
 
-/// The limits a student's code runs under.
+/// The limits a student's code runs under, and how it is built.
 #[derive(Debug, Clone)]
 pub struct Limits {
     /// How long an exercise's host may run for one check.
     pub host_timeout: Duration,
+    /// Build the hosts incrementally (`check` and `watch`, where the next edit
+    /// follows): rustc keeps the host's compiled pieces (about 50 MB a host),
+    /// and a one-line edit recompiles one piece instead of the whole host,
+    /// with every instance of Wasmtime's generics that the host made.
+    pub incremental: bool,
 }
 
 impl Default for Limits {
     fn default() -> Self {
         Limits {
             host_timeout: Duration::from_secs(20),
+            incremental: false,
         }
     }
 }
@@ -168,7 +174,14 @@ pub fn grade(
     if let Some(missing) = exercise.missing_folder(root, tree) {
         return result(Status::Error, missing, vec![], false);
     }
-    let built = match build::build(root, toolchain, exercise, tree, progress) {
+    let built = match build::build(
+        root,
+        toolchain,
+        exercise,
+        tree,
+        limits.incremental,
+        progress,
+    ) {
         Ok(built) => built,
         Err(err) => {
             let timed_out = process::timed_out(&err);

@@ -86,9 +86,10 @@ pub fn markdown_about(results: &Results) -> String {
             results.samples
         ),
         _ => format!(
-            "a quick run (`cargo xtask bench --quick`, {} samples a figure, dev builds: a \
+            "a quick run (`cargo xtask bench --quick`, {} sample{} a figure, dev builds: a \
              check that the benchmark works, not figures to compare)",
-            results.samples
+            results.samples,
+            if results.samples == 1 { "" } else { "s" }
         ),
     };
     format!(
