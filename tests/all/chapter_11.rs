@@ -232,6 +232,24 @@ fn serve_answers_real_requests_with_a_fresh_instance_each_and_stops_on_sigterm()
     assert!(status.success(), "{status}: {stderr}");
 }
 
+/// A SIGTERM sent the moment the address is out stops the server as one
+/// sent later does: the signal is caught before the address is printed.
+#[test]
+fn sigterm_as_soon_as_the_address_is_out_stops_the_server_cleanly() {
+    let ready = host(CHAPTER, HOST);
+    let wasm = guest_wasm(CHAPTER, GUEST_HTTP);
+    for _ in 0..5 {
+        let mut cmd = Command::new(&ready.exe);
+        cmd.args(["serve", "--port", "0"]).arg(&wasm);
+        let server = Server::start(cmd).unwrap_or_else(|e| panic!("the server starts: {e}"));
+        let (status, stderr) = server
+            .stop()
+            .unwrap_or_else(|e| panic!("the server stops: {e}"));
+        assert!(status.success(), "{status}: {stderr}");
+        assert!(stderr.contains("stopped"), "{stderr}");
+    }
+}
+
 /// `cargo xtask bench components --quick` measures on the dev host end to
 /// end, and the book's figures (its last full run) have the shape of what it
 /// writes.

@@ -168,6 +168,18 @@ fn sigterm_waits_for_the_request_under_way_then_leaves_nothing_behind() {
     );
 }
 
+/// A SIGTERM sent the moment the address is out (as the tour sends it) stops
+/// the server as one sent later does: the signal is caught before the
+/// address is printed, or it would kill the server instead.
+#[test]
+fn sigterm_as_soon_as_the_address_is_out_stops_the_server_cleanly() {
+    for _ in 0..5 {
+        let (status, stderr) = stop(start(&[]));
+        assert!(status.success(), "{status}: {stderr}");
+        assert!(stderr.contains("stopped after 0 request(s)"), "{stderr}");
+    }
+}
+
 // ---------------------------------------------------------------- bad input
 
 #[test]

@@ -225,29 +225,33 @@ pub fn serve_command(args: &[String]) -> Result<()> {
     let handler = Handler::load(&engine, &path)
         .with_context(|| format!("loading the component `{}`", path.display()))?;
     runtime()?.block_on(async {
+        // Catch the signals before anyone can know the address: a SIGTERM sent
+        // as soon as the address is out must stop the server, not kill it.
+        let stop = stop_signal().context("catching SIGTERM and Ctrl-C")?;
         let listener = TcpListener::bind(("127.0.0.1", port))
             .await
             .with_context(|| format!("listening on 127.0.0.1:{port}"))?;
         // The first line of stdout is the address: the tests read it.
         println!("listening on http://{}", listener.local_addr()?);
-        serve(listener, Arc::new(handler), stop_signal()).await;
+        serve(listener, Arc::new(handler), stop).await;
         eprintln!("stopped");
         Ok(())
     })
 }
 
-/// Resolves at Ctrl-C or SIGTERM (what `kill` and service managers send).
-async fn stop_signal() {
+/// A future that resolves at Ctrl-C or SIGTERM (what `kill` and service
+/// managers send). The signals are caught from this call on, not from the
+/// future's first poll: until then they would still end the process.
+fn stop_signal() -> std::io::Result<impl Future<Output = ()>> {
     use tokio::signal::unix::{SignalKind, signal};
-    match signal(SignalKind::terminate()) {
-        Ok(mut term) => tokio::select! {
-            _ = tokio::signal::ctrl_c() => {},
-            _ = term.recv() => {},
-        },
-        Err(_) => {
-            let _ = tokio::signal::ctrl_c().await;
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut terminate = signal(SignalKind::terminate())?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => {},
+            _ = terminate.recv() => {},
         }
-    }
+    })
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime> {

@@ -79,20 +79,16 @@ async fn serve(args: &[String]) -> Result<()> {
     let handler = Handler::load(&path, options)
         .with_context(|| format!("loading the handler `{}`", path.display()))?;
     let handler = Arc::new(handler);
+    // Catch the signals before anyone can know the address: a SIGTERM sent as
+    // soon as the address is out must stop the server, not kill it.
+    let stop = stop_signal().context("catching SIGTERM and Ctrl-C")?;
     let listener = TcpListener::bind(("127.0.0.1", port))
         .await
         .with_context(|| format!("listening on 127.0.0.1:{port}"))?;
     // The first line of stdout is the address: `measure` and the tests read it.
     println!("listening on http://{}", listener.local_addr()?);
     let counts = Arc::new(server::Counts::default());
-    server::run(
-        listener,
-        handler.clone(),
-        slots,
-        counts.clone(),
-        stop_signal(),
-    )
-    .await;
+    server::run(listener, handler.clone(), slots, counts.clone(), stop).await;
     let requests = counts.requests.load(std::sync::atomic::Ordering::Relaxed);
     eprintln!(
         "stopped after {requests} request(s), {} instance(s) made",
@@ -101,18 +97,19 @@ async fn serve(args: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// Resolves at Ctrl-C or SIGTERM (what `kill` and service managers send).
-async fn stop_signal() {
+/// A future that resolves at Ctrl-C or SIGTERM (what `kill` and service
+/// managers send). The signals are caught from this call on, not from the
+/// future's first poll: until then they would still end the process.
+fn stop_signal() -> std::io::Result<impl Future<Output = ()>> {
     use tokio::signal::unix::{SignalKind, signal};
-    match signal(SignalKind::terminate()) {
-        Ok(mut term) => tokio::select! {
-            _ = tokio::signal::ctrl_c() => {},
-            _ = term.recv() => {},
-        },
-        Err(_) => {
-            let _ = tokio::signal::ctrl_c().await;
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    let mut terminate = signal(SignalKind::terminate())?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => {},
+            _ = terminate.recv() => {},
         }
-    }
+    })
 }
 // ANCHOR_END: serve
 
